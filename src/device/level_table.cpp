@@ -1,0 +1,162 @@
+#include "device/level_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace mx {
+
+LevelTable::LevelTable(std::vector<Level> levels, const std::string& origin) : levels_(std::move(levels)) {
+  if (levels_.size() < 2)
+    throw Error(origin + ": a level table needs at least 2 levels, got " + std::to_string(levels_.size()));
+  for (size_t i = 0; i < levels_.size(); ++i) {
+    const Level& level = levels_[i];
+    if (!(level.r_ohm > 0) || !std::isfinite(level.r_ohm))
+      throw Error(origin + "[" + std::to_string(i) + "]: expected a positive resistance, got " +
+                  std::to_string(level.r_ohm));
+    if (!(level.r_std_ohm >= 0) || !std::isfinite(level.r_std_ohm))
+      throw Error(origin + "[" + std::to_string(i) + "]: expected a non-negative standard deviation, got " +
+                  std::to_string(level.r_std_ohm));
+  }
+  if (levels_.front().r_ohm < levels_.back().r_ohm) std::reverse(levels_.begin(), levels_.end());
+  for (size_t i = 1; i < levels_.size(); ++i)
+    if (!(levels_[i].r_ohm < levels_[i - 1].r_ohm))
+      throw Error(origin + ": level table is not monotonic: resistance " + std::to_string(levels_[i].r_ohm) +
+                  " ohm does not continue the order of its neighbour " + std::to_string(levels_[i - 1].r_ohm) +
+                  " ohm (levels must be strictly increasing or strictly decreasing)");
+  for (size_t i = 0; i + 1 < levels_.size(); ++i)
+    boundaries_.push_back(0.5 * (levels_[i].r_ohm + levels_[i + 1].r_ohm));
+}
+
+LevelTable LevelTable::generate(size_t count, double g_min_us, double g_max_us, double sigma_frac,
+                                bool even_in_conductance) {
+  std::vector<Level> levels;
+  const double r_max = 1e6 / g_min_us, r_min = 1e6 / g_max_us;
+  for (size_t i = 0; i < count; ++i) {
+    const double x = count > 1 ? static_cast<double>(i) / static_cast<double>(count - 1) : 0.0;
+    const double r = even_in_conductance ? 1e6 / (g_min_us + x * (g_max_us - g_min_us))
+                                         : r_max * std::pow(r_min / r_max, x);
+    levels.push_back({r, sigma_frac * r});
+  }
+  return LevelTable(std::move(levels), "device.levels");
+}
+
+namespace {
+
+std::vector<Level> levels_from_array(const nlohmann::json& array, const std::string& origin) {
+  std::vector<Level> levels;
+  for (size_t i = 0; i < array.size(); ++i) {
+    const auto& item = array[i];
+    const std::string where = origin + "[" + std::to_string(i) + "]";
+    if (!item.is_object() || !item.contains("r_ohm") || !item["r_ohm"].is_number())
+      throw Error(where + ": expected an object {\"r_ohm\": number, \"r_std_ohm\": number}, got " + item.dump());
+    for (auto it = item.begin(); it != item.end(); ++it)
+      if (it.key() != "r_ohm" && it.key() != "r_std_ohm")
+        throw Error(where + ": unknown key '" + it.key() + "' (expected r_ohm, r_std_ohm)");
+    const double std_ohm = item.contains("r_std_ohm") ? item["r_std_ohm"].get<double>() : 0.0;
+    levels.push_back({item["r_ohm"].get<double>(), std_ohm});
+  }
+  return levels;
+}
+
+double number_field(const nlohmann::json& object, const char* name, double fallback, const std::string& origin) {
+  if (!object.contains(name)) return fallback;
+  if (!object[name].is_number())
+    throw Error(origin + "." + name + ": expected a number, got " + object[name].dump());
+  return object[name].get<double>();
+}
+
+}  // namespace
+
+LevelTable LevelTable::from_config(const nlohmann::json& value, const std::string& json_path) {
+  if (value.is_string()) return from_file(value.get<std::string>());
+  if (value.is_array()) return LevelTable(levels_from_array(value, json_path), json_path);
+  if (!value.is_object())
+    throw Error(json_path + ": expected a generator object, an array of levels or a file path, got " +
+                std::string(value.type_name()));
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    static const char* known[] = {"count", "g_min_us", "g_max_us", "sigma_frac", "spacing"};
+    if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known))
+      throw Error(json_path + ": unknown key '" + it.key() +
+                  "' (expected count, g_min_us, g_max_us, sigma_frac, spacing)");
+  }
+  const double count = number_field(value, "count", 8, json_path);
+  const double g_min = number_field(value, "g_min_us", 10, json_path);
+  const double g_max = number_field(value, "g_max_us", 100, json_path);
+  const double sigma = number_field(value, "sigma_frac", 0.05, json_path);
+  const std::string spacing = value.value("spacing", std::string("conductance"));
+  if (count < 2 || count > 1024 || std::floor(count) != count)
+    throw Error(json_path + ".count: expected an integer in [2, 1024], got " + value["count"].dump());
+  if (!(g_min > 0) || !(g_max > g_min))
+    throw Error(json_path + ": expected 0 < g_min_us < g_max_us, got " + std::to_string(g_min) + " and " +
+                std::to_string(g_max));
+  if (!(sigma >= 0) || sigma > 1)
+    throw Error(json_path + ".sigma_frac: expected a number in [0, 1], got " + std::to_string(sigma));
+  if (spacing != "conductance" && spacing != "resistance")
+    throw Error(json_path + ".spacing: expected conductance | resistance, got \"" + spacing + "\"");
+  return generate(static_cast<size_t>(count), g_min, g_max, sigma, spacing == "conductance");
+}
+
+LevelTable LevelTable::from_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(path + ": cannot open level table");
+  const bool is_json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  if (is_json) {
+    nlohmann::json document = nlohmann::json::parse(in, nullptr, false);
+    if (document.is_discarded()) throw Error(path + ": not valid JSON");
+    if (!document.is_array()) throw Error(path + ": expected a JSON array of {r_ohm, r_std_ohm}");
+    return LevelTable(levels_from_array(document, path), path);
+  }
+  // CSV: a header naming r_ohm and r_std_ohm columns (any order), then one level per line.
+  std::string line;
+  if (!std::getline(in, line)) throw Error(path + ": empty level table");
+  auto split = [](const std::string& row) {
+    std::vector<std::string> cells;
+    std::stringstream stream(row);
+    std::string cell;
+    while (std::getline(stream, cell, ',')) {
+      cell.erase(0, cell.find_first_not_of(" \t\r"));
+      cell.erase(cell.find_last_not_of(" \t\r") + 1);
+      cells.push_back(cell);
+    }
+    return cells;
+  };
+  const auto header = split(line);
+  const auto column = [&](const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+  };
+  const int r_column = column("r_ohm"), std_column = column("r_std_ohm");
+  if (r_column < 0 || std_column < 0)
+    throw Error(path + ": expected a CSV header with columns r_ohm and r_std_ohm, got '" + line + "'");
+  std::vector<Level> levels;
+  for (size_t line_number = 2; std::getline(in, line); ++line_number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto cells = split(line);
+    const size_t needed = static_cast<size_t>(std::max(r_column, std_column)) + 1;
+    try {
+      if (cells.size() < needed) throw std::invalid_argument("short row");
+      size_t used = 0;
+      const double r = std::stod(cells[r_column], &used);
+      if (used != cells[r_column].size()) throw std::invalid_argument("trailing text");
+      const double s = std::stod(cells[std_column], &used);
+      if (used != cells[std_column].size()) throw std::invalid_argument("trailing text");
+      levels.push_back({r, s});
+    } catch (const std::logic_error&) {
+      throw Error(path + ":" + std::to_string(line_number) + ": expected two numbers r_ohm,r_std_ohm, got '" +
+                  line + "'");
+    }
+  }
+  return LevelTable(std::move(levels), path);
+}
+
+nlohmann::json LevelTable::to_json() const {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& level : levels_) array.push_back({{"r_ohm", level.r_ohm}, {"r_std_ohm", level.r_std_ohm}});
+  return array;
+}
+
+}  // namespace mx

@@ -1,0 +1,135 @@
+#include "device/synapse_array.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.h"
+
+namespace mx {
+
+SynapseArray::SynapseArray(size_t rows, size_t cols, const LevelTable& table, const DeviceOptions& options,
+                           Rng& init_rng)
+    : rows_(rows), cols_(cols), table_(table), options_(options) {
+  if (options_.n_mem == 0) throw Error("device.n_mem: expected at least 1 device per synapse");
+  if (table_.size() < 2) throw Error("device.levels: a level table needs at least 2 levels");
+  if (options_.stuck_at_low + options_.stuck_at_high > 1)
+    throw Error("device.stuck_at_low + device.stuck_at_high: expected a total fraction <= 1");
+  const double g_low = options_.n_mem / table_[0].r_ohm;
+  const double g_high = options_.n_mem / table_[table_.size() - 1].r_ohm;
+  r_f_ = 2.0 * options_.w_max / (g_high - g_low);
+  r_b_ = r_f_ / (options_.w_max + r_f_ * g_low);
+  resistance_.resize(rows_ * cols_ * options_.n_mem);
+  weight_.resize(rows_ * cols_);
+  writes_.assign(resistance_.size(), 0);
+  initialise(init_rng);
+}
+
+void SynapseArray::initialise(Rng& rng) {
+  const unsigned n = options_.n_mem;
+  const size_t top = table_.size() - 1;
+  // The "staircase" of states a synapse passes through when its devices are programmed one
+  // at a time: state (level, j) has its last j devices one level above the others.
+  struct State {
+    size_t level;
+    unsigned raised;
+    double weight;
+  };
+  std::vector<State> states;
+  for (size_t level = 0; level <= top; ++level)
+    for (unsigned raised = 0; raised < (level == top ? 1u : n); ++raised) {
+      const double g = (n - raised) / table_[level].r_ohm + (level == top ? 0.0 : raised / table_[level + 1].r_ohm);
+      states.push_back({level, raised, weight_of_conductance(g)});
+    }
+  // Spread initial weights evenly over [-range, range]: four equal-width buckets, an equal
+  // share of synapses in each, a state drawn uniformly within the bucket.
+  const double range = options_.init_range;
+  std::vector<std::vector<size_t>> buckets(4);
+  for (size_t i = 0; i < states.size(); ++i) {
+    const double w = states[i].weight;
+    if (w < -range || w > range) continue;
+    const size_t bucket = std::min<size_t>(3, static_cast<size_t>((w + range) / (0.5 * range)));
+    buckets[bucket].push_back(i);
+  }
+  buckets.erase(std::remove_if(buckets.begin(), buckets.end(), [](const auto& b) { return b.empty(); }),
+                buckets.end());
+  if (buckets.empty()) {
+    // A table too coarse to have any state inside the range: start at the state nearest 0.
+    size_t nearest = 0;
+    for (size_t i = 1; i < states.size(); ++i)
+      if (std::fabs(states[i].weight) < std::fabs(states[nearest].weight)) nearest = i;
+    buckets.push_back({nearest});
+  }
+  const size_t synapses = rows_ * cols_;
+  std::vector<uint8_t> bucket_of(synapses);
+  for (size_t s = 0; s < synapses; ++s) bucket_of[s] = static_cast<uint8_t>(s % buckets.size());
+  shuffle(bucket_of, rng);
+
+  const bool faults = options_.stuck_at_low > 0 || options_.stuck_at_high > 0;
+  if (faults) stuck_.assign(resistance_.size(), 0);
+  for (size_t s = 0; s < synapses; ++s) {
+    const auto& bucket = buckets[bucket_of[s]];
+    const State& state = states[bucket[rng.below(bucket.size())]];
+    for (unsigned k = 0; k < n; ++k) {
+      size_t level = k >= n - state.raised ? state.level + 1 : state.level;
+      if (faults) {
+        const double u = rng.uniform();
+        if (u < options_.stuck_at_low) stuck_[s * n + k] = 1, level = 0;
+        else if (u < options_.stuck_at_low + options_.stuck_at_high) stuck_[s * n + k] = 1, level = top;
+      }
+      const Level& l = table_[level];
+      resistance_[s * n + k] = static_cast<float>(std::max(l.r_ohm * 1e-3, rng.normal(l.r_ohm, l.r_std_ohm)));
+    }
+  }
+  for (size_t row = 0; row < rows_; ++row)
+    for (size_t col = 0; col < cols_; ++col) refresh_weight(row, col);
+}
+
+void SynapseArray::refresh_weight(size_t row, size_t col) {
+  const float* r = &resistance_[device_index(row, col, 0)];
+  double g = 0;
+  for (unsigned k = 0; k < options_.n_mem; ++k) g += 1.0 / r[k];
+  weight_[row * cols_ + col] = static_cast<float>(weight_of_conductance(g));
+}
+
+float SynapseArray::read_weight(size_t row, size_t col, Rng& rng) const {
+  if (options_.read_noise <= 0) return weight(row, col);
+  const float* r = &resistance_[device_index(row, col, 0)];
+  double g = 0;
+  for (unsigned k = 0; k < options_.n_mem; ++k) g += (1.0 + options_.read_noise * rng.normal()) / r[k];
+  return static_cast<float>(weight_of_conductance(g));
+}
+
+PulseResult SynapseArray::program(size_t row, size_t col, unsigned k, int direction, Rng& rng) {
+  const size_t index = device_index(row, col, k);
+  PulseResult result;
+  result.set = direction > 0;
+  ++writes_[index];
+  if (!stuck_.empty() && stuck_[index]) return result;
+  if (options_.endurance_cycles && writes_[index] > options_.endurance_cycles) return result;
+  double r_read = resistance_[index];
+  if (options_.read_noise > 0) r_read /= (1.0 + options_.read_noise * rng.normal());
+  const unsigned top = static_cast<unsigned>(table_.size() - 1);
+  const unsigned level = table_.nearest_level(r_read);
+  if (options_.nonlinearity > 0) {
+    const double closeness = direction > 0 ? double(level) / top : double(top - level) / top;
+    if (rng.uniform() < options_.nonlinearity * closeness) return result;
+  }
+  const unsigned target = direction > 0 ? std::min(level + 1, top) : (level == 0 ? 0 : level - 1);
+  const Level& l = table_[target];
+  resistance_[index] = static_cast<float>(std::max(l.r_ohm * 1e-3, rng.normal(l.r_ohm, l.r_std_ohm)));
+  refresh_weight(row, col);
+  result.applied = true;
+  return result;
+}
+
+uint32_t SynapseArray::max_writes() const {
+  return writes_.empty() ? 0 : *std::max_element(writes_.begin(), writes_.end());
+}
+
+size_t SynapseArray::worn_out_devices() const {
+  if (!options_.endurance_cycles) return 0;
+  return static_cast<size_t>(std::count_if(writes_.begin(), writes_.end(),
+                                           [&](uint32_t w) { return w > options_.endurance_cycles; }));
+}
+
+}  // namespace mx

@@ -1,0 +1,84 @@
+#include "learning/grad_accumulation.h"
+
+#include <cmath>
+
+namespace mx {
+
+GradientAccumulation::GradientAccumulation(const GradAccParams& params, size_t inputs, size_t hidden, size_t outputs)
+    : params_(params) {
+  const size_t pre[2] = {inputs, hidden};
+  posts_[0] = hidden, posts_[1] = outputs;
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], posts_[layer], params_.meta[layer]));
+    accumulator_[layer].assign(pre[layer] * posts_[layer], 0.0f);
+    p_cache_[layer].assign(pre[layer] * posts_[layer], 1.0f);  // m starts at 0
+  }
+}
+
+void GradientAccumulation::refresh_p(unsigned layer, uint32_t pre, uint32_t post) {
+  const float m = meta_[layer]->m(pre, post);
+  const float w = arrays_[layer]->weight(pre, post);
+  p_cache_[layer][pre * posts_[layer] + post] =
+      static_cast<float>(std::exp(-static_cast<double>(m) * std::fabs(static_cast<double>(w))));
+}
+
+void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
+  batch.moves.clear();
+  const std::vector<uint32_t>& pre_spikes = *step.pre_spikes;
+  if (pre_spikes.empty()) return;
+  const unsigned layer = step.layer;
+  const EligibilityParams& e = params_.eligibility[layer];
+  const size_t posts = posts_[layer];
+  coefficient_.assign(posts, 0.0f);
+  size_t eligible = 0;
+  for (size_t j = 0; j < posts; ++j) {
+    const float current = step.post_current[j];
+    if (step.u[j] != 0.0f && current > e.i_min && current < e.i_max) {
+      coefficient_[j] = -params_.lr[layer] * step.u[j];
+      ++eligible;
+    }
+  }
+  if (eligible == 0) return;
+  ++activity_.update_events;
+  activity_.eligible_posts += eligible;
+  activity_.candidates += eligible * pre_spikes.size();
+  activity_.acc_updates += eligible * pre_spikes.size();
+  activity_.m_reads += eligible * pre_spikes.size();
+
+  const float threshold = params_.a_th[layer];
+  const float* __restrict c = coefficient_.data();
+  for (uint32_t i : pre_spikes) {
+    float* __restrict a = &accumulator_[layer][i * posts];
+    const float* __restrict p = &p_cache_[layer][i * posts];
+    // Dense and branch-free so it vectorises; crossings are rare and found in a second pass.
+    bool crossed = false;
+    for (size_t j = 0; j < posts; ++j) {
+      a[j] += c[j] * p[j];
+      crossed |= std::fabs(a[j]) >= threshold;
+    }
+    if (!crossed) continue;
+    for (size_t j = 0; j < posts; ++j)
+      if (std::fabs(a[j]) >= threshold) {
+        batch.moves.push_back({i, static_cast<uint32_t>(j), static_cast<int8_t>(a[j] > 0 ? 1 : -1)});
+        a[j] = 0.0f;
+      }
+  }
+  finish_batch(*step.array, batch);
+}
+
+void GradientAccumulation::after_program(const SynapseArray& array, const WriteBatch& batch) {
+  for (const WriteMove& move : batch.moves) refresh_p(batch.layer, move.pre, move.post);
+}
+
+void GradientAccumulation::end_sample(unsigned layer, const std::vector<float>& pre_trace,
+                                      const std::vector<uint32_t>& pre_active, const std::vector<float>& post_trace,
+                                      const std::vector<uint32_t>& post_active) {
+  MetaplasticState& meta = *meta_[layer];
+  const size_t written = meta.grow(pre_trace, pre_active, post_trace, post_active);
+  activity_.m_reads += written;
+  activity_.m_writes += written;
+  for (uint32_t i : meta.last_pre())
+    for (uint32_t j : meta.last_post()) refresh_p(layer, i, j);
+}
+
+}  // namespace mx

@@ -1,0 +1,98 @@
+#pragma once
+// A learning rule sees one layer at a time during a training step: its crossbar, the
+// postsynaptic currents (for the eligibility boxcar), the error compartments U, and the
+// presynaptic spikes of this step. It decides which synapses move and fires write pulses.
+// Everything it does is counted in LearningActivity so the chip model can charge it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/random.h"
+#include "device/synapse_array.h"
+#include "learning/metaplastic_state.h"
+
+namespace mx {
+
+class Config;
+
+struct LayerStep {
+  unsigned layer = 0;  // 0: input->hidden, 1: hidden->output
+  SynapseArray* array = nullptr;
+  const float* post_current = nullptr;
+  float* u = nullptr;
+  const std::vector<uint32_t>* pre_spikes = nullptr;
+};
+
+struct LearningActivity {
+  uint64_t update_events = 0;   // layer-steps in which some post-neuron was eligible
+  uint64_t eligible_posts = 0;
+  uint64_t candidates = 0;      // eligible post x spiking pre pairs
+  uint64_t rng_draws = 0;
+  uint64_t p_evaluations = 0;   // p_update computed (lookup) for a candidate
+  uint64_t weight_reads = 0;    // controller reads of a synapse (all its devices)
+  uint64_t m_reads = 0;         // metaplastic-state words read
+  uint64_t m_writes = 0;        // metaplastic-state words written
+  uint64_t acc_updates = 0;     // accumulator read-modify-writes (grad_acc)
+  uint64_t set_pulses = 0;
+  uint64_t reset_pulses = 0;
+  uint64_t ineffective_pulses = 0;  // stuck, worn out or failed
+
+  LearningActivity& operator+=(const LearningActivity& other);
+  uint64_t pulses() const { return set_pulses + reset_pulses; }
+};
+
+struct EligibilityParams {
+  float u_th = 0, i_min = -4, i_max = 4;
+};
+
+// Write pulses a rule decided on in one layer-step: every listed synapse gets one pulse on
+// the same device index, chosen round-robin per layer (SPEC §1.6).
+struct WriteMove {
+  uint32_t pre, post;
+  int8_t direction;  // +1 SET (toward higher conductance, larger weight), -1 RESET
+};
+struct WriteBatch {
+  unsigned layer = 0;
+  unsigned device = 0;
+  std::vector<WriteMove> moves;
+};
+
+// Applies a batch to the devices (the crossbar's programming path) and counts the pulses.
+void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity);
+
+class LearningRule {
+ public:
+  virtual ~LearningRule() = default;
+  virtual std::string name() const = 0;
+  // Whether the rule expects leaky error compartments (grad_acc) or thresholded ones.
+  virtual bool leaky_compartments() const { return false; }
+  virtual void begin_task(size_t task_index) {}
+  // Decides this layer-step's updates; leaves `batch.moves` empty when nothing moves.
+  virtual void on_step(const LayerStep& step, WriteBatch& batch) = 0;
+  // After the batch was programmed (cached per-synapse quantities may depend on W).
+  virtual void after_program(const SynapseArray& array, const WriteBatch& batch) {}
+  // End of a training sample: m growth from the sample's traces.
+  virtual void end_sample(unsigned layer, const std::vector<float>& pre_trace, const std::vector<uint32_t>& pre_active,
+                          const std::vector<float>& post_trace, const std::vector<uint32_t>& post_active) {}
+
+  const LearningActivity& activity() const { return activity_; }
+  LearningActivity& activity() { return activity_; }
+  const MetaplasticState* meta(unsigned layer) const {
+    return layer < meta_.size() ? meta_[layer].get() : nullptr;
+  }
+
+ protected:
+  // The round-robin device pointer advances once per layer-step in which something moves.
+  void finish_batch(const SynapseArray& array, WriteBatch& batch);
+
+  LearningActivity activity_;
+  std::vector<std::unique_ptr<MetaplasticState>> meta_;
+  uint64_t round_robin_[2] = {0, 0};
+};
+
+// Builds the rule a config asks for; `seed` is the run seed.
+std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t inputs, size_t hidden,
+                                                 size_t outputs, uint64_t seed);
+
+}  // namespace mx

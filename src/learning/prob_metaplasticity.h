@@ -1,0 +1,47 @@
+#pragma once
+// Probabilistic metaplasticity (SPEC §1.4): a synapse is consolidated by lowering the
+// probability that it is updated, p_update = exp(-m |W|), not the size of its step. Every
+// update is exactly one conductance level; there is no gradient accumulator.
+// Also serves the `none` rule (no gate: every candidate moves) and the two ablations.
+#include <memory>
+#include <vector>
+
+#include "learning/learning_rule.h"
+#include "learning/update_gate.h"
+
+namespace mx {
+
+enum class Ablation { none, decaying, random_consolidation };
+
+struct ProbMetaParams {
+  bool consolidate = true;  // false: the `none` rule
+  Ablation ablation = Ablation::none;
+  double decay_divisor = 2;
+  DrawPolicy draw_policy = DrawPolicy::layer;
+  EligibilityParams eligibility[2];
+  MetaplasticParams meta[2];
+};
+
+class ProbMetaplasticity : public LearningRule {
+ public:
+  ProbMetaplasticity(const ProbMetaParams& params, size_t inputs, size_t hidden, size_t outputs, uint64_t seed);
+  std::string name() const override;
+  void begin_task(size_t task_index) override;
+  void on_step(const LayerStep& step, WriteBatch& batch) override;
+  void end_sample(unsigned layer, const std::vector<float>& pre_trace, const std::vector<uint32_t>& pre_active,
+                  const std::vector<float>& post_trace, const std::vector<uint32_t>& post_active) override;
+
+  // p_update of one synapse as the gate sees it (exposed for tests and reports).
+  double p_update(unsigned layer, const SynapseArray& array, uint32_t pre, uint32_t post);
+  double global_p() const { return global_p_; }
+
+ private:
+  ProbMetaParams params_;
+  UpdateGate gate_;
+  Rng read_rng_;
+  double global_p_ = 1.0;
+  std::vector<uint32_t> shuffled_[2];  // random consolidation: synapse -> whose p it takes
+  std::vector<uint32_t> eligible_;
+};
+
+}  // namespace mx

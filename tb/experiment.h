@@ -1,0 +1,30 @@
+#pragma once
+// A run from a config: load the data, build the task sequence and the chip, replay the
+// tasks, and assemble summary.json. The command line and the tests both call this.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "data/dataset.h"
+#include "data/tasks.h"
+#include "tb/task_replayer.h"
+
+namespace mx {
+
+// Datasets and tasks a config describes (the datasets own the images the tasks point at).
+struct TaskSequence {
+  std::vector<std::unique_ptr<Dataset>> datasets;
+  std::vector<Task> tasks;
+};
+TaskSequence build_task_sequence(const Config& config);
+
+struct RunOutput {
+  nlohmann::json summary;
+};
+
+// Runs the config in its mode ("functional" or "timed"); progress goes to `on_progress`.
+RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress);
+
+}  // namespace mx

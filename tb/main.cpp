@@ -1,0 +1,140 @@
+// metaxbar command line: run a testbench, print the config schema.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "config/config.h"
+#include "tb/experiment.h"
+
+#include <sys/stat.h>
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* kUsage =
+    "usage: metaxbar run CONFIG [--seed N] [--set key=value]... [--out DIR] [--mode functional|timed]\n"
+    "       metaxbar config --defaults        print every key with its default, type and meaning\n"
+    "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n";
+
+void make_directories(const std::string& path) {
+  std::string partial;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      if (!partial.empty() && ::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+        throw mx::Error("cannot create directory '" + partial + "'");
+    }
+    if (i < path.size()) partial += path[i];
+  }
+}
+
+std::string config_stem(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const size_t dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+void print_progress(const mx::ReplayProgress& p) {
+  const double rate = p.elapsed_s > 0 ? p.samples_done / p.elapsed_s : 0;
+  const double eta = rate > 0 ? (p.samples_total - p.samples_done) / rate : 0;
+  std::fprintf(stderr, "\r%-24s %7zu/%zu samples  %6.0f samples/s  ETA %4.0f s ", p.stage.c_str(), p.samples_done,
+               p.samples_total, rate, eta);
+  std::fflush(stderr);
+}
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description options("run options");
+  options.add_options()("config", po::value<std::string>(), "config file")(
+      "seed", po::value<uint64_t>(), "run seed (overrides the config's)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a key: key=value (repeatable)")(
+      "out", po::value<std::string>(), "output directory (default traces/<config>-seed<N>)")(
+      "mode", po::value<std::string>(), "functional | timed");
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (!vm.count("config")) throw mx::Error(std::string("run: missing CONFIG\n") + kUsage);
+  const std::string config_path = vm["config"].as<std::string>();
+  mx::Config config = mx::Config::from_file(config_path);
+  if (vm.count("set"))
+    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.set(assignment);
+  if (vm.count("seed")) config.set("seed", vm["seed"].as<uint64_t>());
+  if (vm.count("mode")) config.set("mode", vm["mode"].as<std::string>());
+  const std::string out_dir = vm.count("out") ? vm["out"].as<std::string>()
+                                              : "traces/" + config_stem(config_path) + "-seed" +
+                                                    std::to_string(config.get_uint("seed"));
+  make_directories(out_dir);
+
+  const bool interactive = ::isatty(STDERR_FILENO);
+  const mx::RunOutput output = mx::run_experiment(config, interactive ? print_progress : nullptr);
+  if (interactive) std::fprintf(stderr, "\n");
+  mx::write_file_atomically(out_dir + "/summary.json", output.summary.dump(2) + "\n");
+
+  const auto& accuracy = output.summary["accuracy"];
+  std::printf("seed %llu  mode %s  rule %s\n", static_cast<unsigned long long>(config.get_uint("seed")),
+              config.get_string("mode").c_str(), output.summary["network"]["rule"].get<std::string>().c_str());
+  std::printf("final mean accuracy %.4f  (per task:", accuracy["final_mean"].get<double>());
+  for (const auto& a : accuracy["final_per_task"]) std::printf(" %.4f", a.get<double>());
+  std::printf(")  bwt %+.4f\n", accuracy["bwt"].get<double>());
+  std::printf("write pulses %llu  max writes/device %llu  %.1f train samples/s  wall %.1f s\n",
+              static_cast<unsigned long long>(output.summary["updates"]["write_pulses"].get<uint64_t>()),
+              static_cast<unsigned long long>(output.summary["updates"]["max_writes_per_device"].get<uint64_t>()),
+              output.summary["train_samples_per_s"].get<double>(), output.summary["wall_s"].get<double>());
+  std::printf("wrote %s/summary.json\n", out_dir.c_str());
+  return 0;
+}
+
+int config_command(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "--defaults") {
+    mx::json listing = mx::json::array();
+    for (const auto& key : mx::run_schema().keys()) {
+      mx::json entry = {{"key", key.path}, {"default", key.default_value}, {"doc", key.doc}};
+      if (std::isfinite(key.min)) entry["min"] = key.min;
+      if (std::isfinite(key.max)) entry["max"] = key.max;
+      if (!key.choices.empty()) entry["choices"] = key.choices;
+      listing.push_back(entry);
+    }
+    std::cout << listing.dump(2) << "\n";
+    return 0;
+  }
+  if (args.empty()) throw mx::Error(std::string("config: expected --defaults or CONFIG\n") + kUsage);
+  mx::Config config = mx::Config::from_file(args[0]);
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] != "--set" || i + 1 == args.size()) throw mx::Error("config: unexpected argument '" + args[i] + "'");
+    config.set(args[++i]);
+  }
+  std::cout << config.resolved().dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h") {
+    std::fputs(kUsage, all.empty() ? stderr : stdout);
+    return all.empty() ? 2 : 0;
+  }
+  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  try {
+    if (all[0] == "run") return run_command(rest);
+    if (all[0] == "config") return config_command(rest);
+    std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
+    return 2;
+  } catch (const mx::Error& e) {
+    std::fprintf(stderr, "metaxbar: error: %s\n", e.what());
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "metaxbar: error: %s\n%s", e.what(), kUsage);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "metaxbar: error: %s\n", e.what());
+  }
+  return 1;
+}

@@ -1,0 +1,55 @@
+#pragma once
+// The task replayer: feeds a continual-learning task sequence through a chip — train on a
+// task, then test every task seen so far — and records the accuracy matrix. The chip is
+// either the functional kernels or the timed SystemC model behind the same interface.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/tasks.h"
+#include "metrics/accuracy.h"
+#include "snn/network.h"
+
+namespace mx {
+
+class SampleRunner {
+ public:
+  virtual ~SampleRunner() = default;
+  virtual void begin_task(size_t task_index) = 0;
+  virtual SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) = 0;
+  virtual SpikingNetwork& network() = 0;
+};
+
+// The untimed mode: the network's phases back to back.
+class FunctionalRunner : public SampleRunner {
+ public:
+  explicit FunctionalRunner(SpikingNetwork& network) : network_(network) {}
+  void begin_task(size_t task_index) override { network_.begin_task(task_index); }
+  SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override {
+    return network_.run_sample(image, permutation, target);
+  }
+  SpikingNetwork& network() override { return network_; }
+
+ private:
+  SpikingNetwork& network_;
+};
+
+struct ReplayProgress {
+  size_t samples_done = 0, samples_total = 0;
+  double elapsed_s = 0;
+  std::string stage;  // "train 2/5", "test 3 after 4"
+};
+
+struct ReplayResult {
+  AccuracyMatrix accuracy{0};
+  size_t train_samples = 0, test_samples = 0;
+  double train_wall_s = 0, wall_s = 0;
+};
+
+ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
+                          const std::function<void(const ReplayProgress&)>& on_progress);
+
+// Accuracy of the chip on one task's test set (no learning); `after_sample` runs after each.
+double evaluate_task(const Task& task, SampleRunner& runner, const std::function<void()>& after_sample = {});
+
+}  // namespace mx

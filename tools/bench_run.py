@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Benchmark whole runs: wall time, training throughput and peak memory of `metaxbar run`.
+
+Usage: tools/bench_run.py [--repeat N] [--metaxbar build/metaxbar] CONFIG [-- extra run args]
+
+Each repetition is a separate process; the script prints every repetition and the median,
+so a noisy shared machine shows up as spread instead of hiding in a single number.
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_once(metaxbar, config, extra):
+    out = tempfile.mkdtemp(prefix="mx-bench-")
+    start = time.monotonic()
+    proc = subprocess.run([metaxbar, "run", config, "--out", out] + extra,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - start
+    if proc.returncode != 0:
+        sys.exit(f"bench_run: {config} failed:\n{proc.stderr}")
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux).
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(os.path.join(out, "summary.json")) as f:
+        summary = json.load(f)
+    return wall, peak_kib, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("config")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--metaxbar", default="build/metaxbar")
+    args, extra = parser.parse_known_args()
+    extra = [a for a in extra if a != "--"]
+    walls, rates = [], []
+    peak = 0
+    for i in range(args.repeat):
+        wall, peak_kib, summary = run_once(args.metaxbar, args.config, extra)
+        peak = max(peak, peak_kib)
+        walls.append(wall)
+        rates.append(summary["train_samples_per_s"])
+        print(f"run {i + 1}: wall {wall:.1f} s, {summary['train_samples_per_s']:.0f} train samples/s, "
+              f"final mean accuracy {summary['accuracy']['final_mean']:.4f}, mode {summary['mode']}, "
+              f"seed {summary['seed']}")
+    print(f"median wall {statistics.median(walls):.1f} s, median {statistics.median(rates):.0f} train samples/s, "
+          f"peak RSS {peak / 1024:.0f} MiB ({args.repeat} run(s) of {args.config})")
+
+
+if __name__ == "__main__":
+    main()
