@@ -1,0 +1,99 @@
+#pragma once
+// Exact energy accounting. Every charge is converted once to an integer number of
+// attojoules (1 pJ = 1e6 aJ, rounded to nearest), and everything after that is integer
+// addition: the per-component sums equal the total bit for bit, per-phase sums too, and
+// the per-sample rows of a run add up to the run's total exactly, in any order. Summing
+// doubles would make all three drift apart in the last digits and reports disagree.
+//
+// Components are registered by name once; the hot path charges by id into a flat array.
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mx {
+
+using ComponentId = uint32_t;
+
+enum class Phase : uint8_t { inference, learning };
+constexpr size_t kPhaseCount = 2;
+const char* phase_name(Phase phase);
+
+// pJ -> aJ, the single rounding step of the ledger.
+inline int64_t to_attojoules(double pj) { return std::llround(pj * 1e6); }
+inline double to_picojoules(int64_t aj) { return static_cast<double>(aj) / 1e6; }
+
+// Energy and operation counts per (component, phase): what the ledger holds now, and what
+// a snapshot keeps. `later - earlier` is the energy spent in between (a per-sample row).
+class EnergyTally {
+ public:
+  int64_t total_aj() const { return total_aj_; }
+  int64_t component_aj(ComponentId id) const;
+  int64_t phase_aj(Phase phase) const;
+  int64_t aj(ComponentId id, Phase phase) const { return id < component_count() ? aj_[slot(id, phase)] : 0; }
+
+  double total_pj() const { return to_picojoules(total_aj()); }
+  double component_pj(ComponentId id) const { return to_picojoules(component_aj(id)); }
+  double phase_pj(Phase phase) const { return to_picojoules(phase_aj(phase)); }
+  double pj(ComponentId id, Phase phase) const { return to_picojoules(aj(id, phase)); }
+
+  // Operations charged (a charge of `count` operations counts `count`).
+  uint64_t operations(ComponentId id) const;
+  uint64_t operations(ComponentId id, Phase phase) const {
+    return id < component_count() ? operations_[slot(id, phase)] : 0;
+  }
+
+  size_t component_count() const { return aj_.size() / kPhaseCount; }
+
+  // Components registered after `earlier` was taken count from zero.
+  EnergyTally operator-(const EnergyTally& earlier) const;
+
+ protected:
+  static size_t slot(ComponentId id, Phase phase) {
+    return static_cast<size_t>(id) * kPhaseCount + static_cast<size_t>(phase);
+  }
+  std::vector<int64_t> aj_;
+  std::vector<uint64_t> operations_;
+  int64_t total_aj_ = 0;
+};
+
+class EnergyLedger : public EnergyTally {
+ public:
+  // Names must be unique (mx::Error otherwise): two blocks sharing a name would merge
+  // silently in every report.
+  ComponentId add_component(std::string name);
+  const std::string& component_name(ComponentId id) const { return names_.at(id); }
+  // The id of a registered name, or mx::Error.
+  ComponentId component(const std::string& name) const;
+
+  // `attojoules` for `count` operations together.
+  void charge(ComponentId id, Phase phase, int64_t attojoules, uint64_t count = 1) {
+    assert(id < component_count());
+    const size_t s = slot(id, phase);
+    aj_[s] += attojoules;
+    operations_[s] += count;
+    total_aj_ += attojoules;
+  }
+  // `count` operations of `pj` each: count x llround(pj * 1e6) aJ.
+  void charge_pj(ComponentId id, Phase phase, double pj, uint64_t count = 1) {
+    charge(id, phase, to_attojoules(pj) * static_cast<int64_t>(count), count);
+  }
+
+  EnergyTally snapshot() const { return *this; }
+  void reset();  // zero every figure, keep the components
+
+  // {"total": pJ, "total_aj": aJ, "by_component": {name: pJ}, "by_phase": {phase: pJ},
+  //  "by_component_phase": {name: {phase: pJ}}, "operations": {name: count}}. The pJ
+  //  doubles are for reading; total_aj is the exact figure the others sum to.
+  nlohmann::json to_json() const { return to_json(*this); }
+  // The same for any tally of this ledger (a snapshot or a difference of two).
+  nlohmann::json to_json(const EnergyTally& tally) const;
+
+ private:
+  std::vector<std::string> names_;
+};
+
+}  // namespace mx

@@ -1,0 +1,107 @@
+#include "hw/mesh_noc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "common/error.h"
+#include "hw/tech.h"
+
+namespace mx {
+namespace {
+
+HopCost hop_cost(const TechEntry& entry) {
+  return {entry.energy_pj, static_cast<uint64_t>(std::llround(entry.latency_ns * 1000.0))};
+}
+
+}  // namespace
+
+MeshSpec mesh_spec_from_tech(const Tech& tech, unsigned width, unsigned height, uint64_t serialization_ps) {
+  MeshSpec spec;
+  spec.width = width;
+  spec.height = height;
+  spec.east_west = hop_cost(tech.at("router_hop_east_west"));
+  spec.north_south = hop_cost(tech.at("router_hop_north_south"));
+  spec.local = hop_cost(tech.at("router_in_tile"));
+  spec.serialization_ps = serialization_ps;
+  return spec;
+}
+
+MeshNoc::MeshNoc(const MeshSpec& spec) : spec_(spec) {
+  // 4096 per side (16 M routers) keeps router ids and their arithmetic inside `unsigned`.
+  constexpr unsigned kMaxSide = 1u << 12;
+  if (spec.width < 1 || spec.height < 1 || spec.width > kMaxSide || spec.height > kMaxSide) {
+    throw Error("mesh: width and height must be in [1, " + std::to_string(kMaxSide) + "], got " +
+                std::to_string(spec.width) + " x " + std::to_string(spec.height));
+  }
+  busy_until_ps_.assign(static_cast<size_t>(router_count()) * port_count, 0);
+}
+
+void MeshNoc::check_router(unsigned id, const char* role) const {
+  if (id >= router_count()) {
+    throw Error(std::string("mesh: ") + role + " router " + std::to_string(id) + " out of range [0, " +
+                std::to_string(router_count() - 1) + "]");
+  }
+}
+
+void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
+
+uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, RouteResult& result) {
+  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
+  const uint64_t start = std::max(ready, busy);
+  busy = start + spec_.serialization_ps;
+  result.queued_ps += start - ready;
+  result.energy_pj += cost.energy_pj;
+  return start + cost.latency_ps;
+}
+
+template <typename Visit>
+void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
+  unsigned x = src % spec_.width, y = src / spec_.width;
+  const unsigned dst_x = dst % spec_.width, dst_y = dst / spec_.width;
+  // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
+  while (x != dst_x) {
+    const Port port = dst_x > x ? east : west;
+    visit(y * spec_.width + x, port);
+    x = port == east ? x + 1 : x - 1;
+  }
+  while (y != dst_y) {
+    const Port port = dst_y > y ? south : north;
+    visit(y * spec_.width + x, port);
+    y = port == south ? y + 1 : y - 1;
+  }
+}
+
+RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps) {
+  check_router(src, "source");
+  check_router(dst, "destination");
+  RouteResult result;
+  uint64_t t = inject_ps;
+  walk(src, dst, [&](unsigned router, Port port) {
+    const bool horizontal = port == east || port == west;
+    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, result);
+    ++(horizontal ? result.east_west_hops : result.north_south_hops);
+  });
+  result.arrival_ps = take(dst, eject, t, spec_.local, result);
+  result.hops = result.east_west_hops + result.north_south_hops;
+  ++packets_;
+  total_queued_ps_ += result.queued_ps;
+  return result;
+}
+
+std::vector<unsigned> MeshNoc::path(unsigned src, unsigned dst) const {
+  check_router(src, "source");
+  check_router(dst, "destination");
+  std::vector<unsigned> routers{src};
+  walk(src, dst, [&](unsigned router, Port port) {
+    switch (port) {
+      case east: routers.push_back(router + 1); break;
+      case west: routers.push_back(router - 1); break;
+      case south: routers.push_back(router + spec_.width); break;
+      default: routers.push_back(router - spec_.width); break;
+    }
+  });
+  return routers;
+}
+
+}  // namespace mx

@@ -1,0 +1,77 @@
+#pragma once
+// The spike network-on-chip as a timing and energy kernel: a width x height mesh of
+// routers (id = y * width + x; x grows east, y grows south) with dimension-ordered XY
+// routing. Each directed link, and each router's ejection port into its tile, is a
+// resource with a busy-until time; a packet takes a resource at max(its arrival, busy
+// until), holds it for the serialization time and pays the hop latency. So a burst of
+// spikes over shared links takes longer than one spike, which is what a learning rule that
+// fires many updates at once costs on a real mesh.
+//
+// Resources are granted in call order (first come, first served by call). Callers that
+// route packets in nondecreasing inject time get exact FCFS; out-of-order calls see a
+// conservative (never optimistic) delay.
+#include <cstdint>
+#include <vector>
+
+namespace mx {
+
+class Tech;
+
+struct HopCost {
+  double energy_pj = 0;
+  uint64_t latency_ps = 0;
+};
+
+struct MeshSpec {
+  unsigned width = 1;
+  unsigned height = 1;
+  HopCost east_west;
+  HopCost north_south;
+  HopCost local;                 // delivery into the destination tile (also src == dst)
+  uint64_t serialization_ps = 0; // time a packet holds a link or ejection port
+};
+
+// router_hop_east_west, router_hop_north_south and router_in_tile from the tech table.
+MeshSpec mesh_spec_from_tech(const Tech& tech, unsigned width, unsigned height, uint64_t serialization_ps);
+
+struct RouteResult {
+  uint64_t arrival_ps = 0;  // delivered into the destination tile
+  unsigned hops = 0;        // router-to-router links (Manhattan distance)
+  double energy_pj = 0;     // hops + local delivery
+  uint64_t queued_ps = 0;   // time spent waiting for busy resources
+  unsigned east_west_hops = 0;
+  unsigned north_south_hops = 0;
+};
+
+class MeshNoc {
+ public:
+  explicit MeshNoc(const MeshSpec& spec);
+
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps);
+  // Routers visited from src to dst inclusive (for trace flow arrows).
+  std::vector<unsigned> path(unsigned src, unsigned dst) const;
+  void reset_time();  // every resource free at time 0
+
+  unsigned width() const { return spec_.width; }
+  unsigned height() const { return spec_.height; }
+  unsigned router_count() const { return spec_.width * spec_.height; }
+  const MeshSpec& spec() const { return spec_; }
+  uint64_t packets() const { return packets_; }
+  uint64_t total_queued_ps() const { return total_queued_ps_; }
+
+ private:
+  enum Port : unsigned { east, west, south, north, eject, port_count };
+  void check_router(unsigned id, const char* role) const;
+  // Calls visit(router, port) for each link of the XY route from src to dst, in order.
+  template <typename Visit>
+  void walk(unsigned src, unsigned dst, Visit&& visit) const;
+  // Take resource `port` of router `router` at `ready`; returns when the head leaves it.
+  uint64_t take(unsigned router, Port port, uint64_t ready, const HopCost& cost, RouteResult& result);
+
+  MeshSpec spec_;
+  std::vector<uint64_t> busy_until_ps_;  // router * port_count + port
+  uint64_t packets_ = 0;
+  uint64_t total_queued_ps_ = 0;
+};
+
+}  // namespace mx

@@ -1,0 +1,85 @@
+#pragma once
+// A Chrome trace-event JSON writer: the file opens in ui.perfetto.dev and chrome://tracing.
+// One process ("chip") with one track per busy resource (a tile, an ADC bank, a router, the
+// RNG, the controller); "X" slices for busy intervals, "C" counters for energy and queue
+// depths, "s"/"t"/"f" flow events for a spike's route across routers.
+//
+// Events are buffered as compact records (names interned once, arguments in a side array)
+// and written once, atomically. A run can emit far more events than a viewer can load, so
+// the buffer has a cap; events past it are dropped and counted, and the count is written
+// into the file's otherData so a truncated trace says so.
+//
+// Times are integer picoseconds in and microseconds out (the format's unit), printed
+// exactly with six fractional digits.
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace mx {
+
+class ChromeTrace {
+ public:
+  using NameId = uint32_t;
+  struct Arg {
+    NameId key;
+    double value;
+  };
+  enum class FlowPhase : char { start = 's', step = 't', end = 'f' };
+
+  explicit ChromeTrace(size_t max_events = 1'000'000);
+
+  // A track (thread) of the "chip" process; the same name returns the same id.
+  int track(const std::string& name);
+  // Interns an event, counter, series or argument name; cheap to pass around afterwards.
+  NameId name(const std::string& text);
+
+  // A busy interval on `track`.
+  void slice(int track, NameId name, uint64_t start_ps, uint64_t duration_ps,
+             std::initializer_list<Arg> args = {});
+  // A counter sample: one counter `name` with one value per series.
+  void counter(NameId name, uint64_t time_ps, std::initializer_list<Arg> series);
+  // A flow arrow point, bound to the slice enclosing `time_ps` on `track` ("bp":"e").
+  // One flow = one id with the same name at every point: start, steps, end.
+  void flow(int track, NameId name, FlowPhase phase, uint64_t time_ps, uint64_t id);
+  uint64_t new_flow_id() { return next_flow_id_++; }
+
+  void set_metadata(const std::string& key, const std::string& value);
+
+  size_t event_count() const { return events_.size(); }
+  uint64_t dropped_events() const { return dropped_; }
+  size_t max_events() const { return max_events_; }
+
+  // {"traceEvents":[...], "displayTimeUnit":"ns", "otherData":{...}}
+  std::string dump() const;
+  void write(const std::string& path) const;  // via write_file_atomically
+
+ private:
+  struct Event {
+    uint64_t time_ps;
+    uint64_t duration_ps;  // X
+    uint64_t flow_id;      // s/t/f
+    NameId name;
+    uint32_t first_arg;
+    uint16_t arg_count;
+    int32_t track;
+    char phase;
+  };
+  bool admit();
+  void push(char phase, int track, NameId name, uint64_t time_ps, uint64_t duration_ps, uint64_t flow_id,
+            std::initializer_list<Arg> args);
+
+  size_t max_events_;
+  uint64_t dropped_ = 0;
+  uint64_t next_flow_id_ = 1;
+  std::vector<Event> events_;
+  std::vector<Arg> args_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, NameId> name_ids_;
+  std::vector<std::string> tracks_;  // tid = index + 1
+  std::vector<std::pair<std::string, std::string>> metadata_;
+};
+
+}  // namespace mx
