@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "tb/experiment.h"
+#include "tb/sweep_command.h"
 
 #include <sys/stat.h>
 
@@ -22,7 +23,9 @@ namespace {
 const char* kUsage =
     "usage: metaxbar run CONFIG [--seed N] [--set key=value]... [--out DIR] [--mode functional|timed]\n"
     "       metaxbar config --defaults        print every key with its default, type and meaning\n"
-    "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n";
+    "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n"
+    "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
+    "       metaxbar sweep merge DIR...       combine shard results\n";
 
 void make_directories(const std::string& path) {
   std::string partial;
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   try {
     if (all[0] == "run") return run_command(rest);
     if (all[0] == "config") return config_command(rest);
+    if (all[0] == "sweep") return mx::sweep_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {

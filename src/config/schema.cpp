@@ -51,7 +51,9 @@ Schema build_run_schema() {
   s.add(integer("task.epochs", 1, 1, 1000, "passes over each task's training set"));
 
   // Network and encoding (SPEC §1.1-1.3).
-  s.add(integer("network.hidden", 200, 1, 1e6, "hidden LIF neurons"));
+  s.add(choice("network.kind", "snn", {"snn", "qnn"},
+               "snn: System A's spiking network; qnn: System B's quantized perceptron (qnn.* keys)"));
+  s.add(integer("network.hidden", 200, 1, 1e6, "hidden neurons"));
   s.add(integer("network.steps", 150, 1, 1e6, "time steps per sample (dt = 1 ms)"));
   s.add(number("network.input_rate_hz", 250, 0, 1000, "input spike rate of a pixel of value 1"));
   s.add(number("network.target_rate_hz", 100, 0, 1000, "training target rate on the correct output"));
@@ -127,6 +129,7 @@ Schema build_run_schema() {
   s.add(number("adc.full_scale", 8.0, 1e-9, kInf, "ADC input range: [-full_scale, +full_scale] (weight units)"));
   s.add(choice("rng.draw_policy", "layer", {"layer", "post", "synapse"},
                "one gate draw per layer per update event (the paper's), per post-neuron, or per synapse"));
+  add_qnn_keys(s);
   return s;
 }
 

@@ -33,7 +33,7 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
   size_t eligible = 0;
   for (size_t j = 0; j < posts; ++j) {
     const float current = step.post_current[j];
-    if (step.u[j] != 0.0f && current > e.i_min && current < e.i_max) {
+    if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max) {
       coefficient_[j] = -params_.lr[layer] * step.u[j];
       ++eligible;
     }

@@ -1,8 +1,9 @@
 #pragma once
 // The auxiliary-memory baseline (SPEC §1.5): each synapse keeps a high-precision
-// accumulator a in SRAM. On every presynaptic spike into an eligible post-neuron (boxcar on
-// its current; its U leaks instead of being thresholded) a += -lr U exp(-m |W|); when
-// |a| reaches a_th the device moves one level toward sign(a) and a is cleared.
+// accumulator a in SRAM. On every presynaptic spike into an eligible post-neuron (the same
+// eligibility as §1.3: |U| above its threshold and the current inside the boxcar; here U
+// leaks and is not reset) a += -lr U exp(-m |W|); when |a| reaches a_th the device moves
+// one level toward sign(a) and a is cleared.
 #include <vector>
 
 #include "learning/learning_rule.h"
