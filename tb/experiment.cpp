@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/error.h"
+#include "tb/timed_runner.h"
 
 namespace mx {
 
@@ -109,16 +110,21 @@ json update_statistics(const SpikingNetwork& network) {
 
 }  // namespace
 
-RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress) {
+RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
+                         const std::string& trace_dir) {
   const auto start = std::chrono::steady_clock::now();
   const uint64_t seed = config.get_uint("seed");
   const std::string mode = config.get_string("mode");
-  if (mode != "functional") throw Error("mode '" + mode + "' is not available in this build");
 
   TaskSequence sequence = build_task_sequence(config);
   const Task& first = sequence.tasks.front();
   SpikingNetwork network(config, first.dataset->pixels(), first.n_outputs, seed);
-  FunctionalRunner runner(network);
+  // Both runners exist before any sample runs, so a chip that cannot be built fails before
+  // the simulation starts.
+  std::unique_ptr<TimedRunner> timed;
+  FunctionalRunner functional(network);
+  if (mode == "timed") timed = std::make_unique<TimedRunner>(config, network, trace_dir);
+  SampleRunner& runner = timed ? static_cast<SampleRunner&>(*timed) : functional;
   const ReplayResult replay = replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
 
   RunOutput out;
@@ -147,6 +153,10 @@ RunOutput run_experiment(const Config& config, const std::function<void(const Re
                  {"r_f_ohm", {network.array(0).r_f(), network.array(1).r_f()}},
                  {"r_b_ohm", {network.array(0).r_b(), network.array(1).r_b()}}};
   s["samples"] = {{"train", replay.train_samples}, {"test", replay.test_samples}};
+  if (timed) {
+    s.update(timed->summary());
+    if (!trace_dir.empty()) timed->write_traces(trace_dir);
+  }
   s["train_samples_per_s"] = replay.train_wall_s > 0 ? replay.train_samples / replay.train_wall_s : 0.0;
   s["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -25,6 +25,8 @@ struct RunOutput {
 };
 
 // Runs the config in its mode ("functional" or "timed"); progress goes to `on_progress`.
-RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress);
+// The timed mode writes its traces into `trace_dir` (none when empty).
+RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
+                         const std::string& trace_dir = "");
 
 }  // namespace mx

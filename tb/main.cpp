@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -77,7 +78,7 @@ int run_command(const std::vector<std::string>& args) {
   make_directories(out_dir);
 
   const bool interactive = ::isatty(STDERR_FILENO);
-  const mx::RunOutput output = mx::run_experiment(config, interactive ? print_progress : nullptr);
+  const mx::RunOutput output = mx::run_experiment(config, interactive ? print_progress : nullptr, out_dir);
   if (interactive) std::fprintf(stderr, "\n");
   mx::write_file_atomically(out_dir + "/summary.json", output.summary.dump(2) + "\n");
 
@@ -120,7 +121,12 @@ int config_command(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// SystemC's banner is noise on a command line; its library prints it before sc_main runs,
+// so the variable is set during static initialisation.
+const bool kQuietSystemC = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
+
+// SystemC's library owns main() and calls this.
+extern "C" int sc_main(int argc, char* argv[]) {
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.empty() || all[0] == "--help" || all[0] == "-h") {
     std::fputs(kUsage, all.empty() ? stderr : stdout);

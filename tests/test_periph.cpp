@@ -917,3 +917,22 @@ TEST(ChromeTrace, WritesTheFileAtomically) {
 
 }  // namespace
 }  // namespace mx
+
+TEST(MeshNoc, BurstHoldsLinksAndPaysPerPacket) {
+  mx::MeshSpec spec;
+  spec.width = 3;
+  spec.height = 1;
+  spec.east_west = {3.0, 4100};
+  spec.local = {1.7, 2100};
+  spec.serialization_ps = 1000;
+  mx::MeshNoc single(spec), burst(spec);
+  const mx::RouteResult one = single.route(0, 2, 0);
+  const mx::RouteResult five = burst.route(0, 2, 0, 5);
+  EXPECT_DOUBLE_EQ(five.energy_pj, 5 * one.energy_pj);
+  EXPECT_EQ(five.arrival_ps, one.arrival_ps + 4 * 1000);
+  // The links stay busy for the whole burst: the next packet queues behind it.
+  const mx::RouteResult after = burst.route(0, 2, 0);
+  EXPECT_EQ(after.queued_ps, 5 * 1000u);
+  EXPECT_EQ(burst.packets(), 6u);
+  EXPECT_EQ(burst.route(1, 2, 7, 0).arrival_ps, 7u);  // an empty burst is free
+}

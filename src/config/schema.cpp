@@ -121,14 +121,35 @@ Schema build_run_schema() {
                "soft-bound update nonlinearity: a pulse toward a bound fails with probability "
                "nonlinearity x (closeness to that bound)"));
 
-  // The chip (issue: the SystemC model); the functional mode honours the arithmetic of
-  // tiles and converters too, so both modes compute the same numbers.
+  // The chip. The functional mode honours the arithmetic of tiles, converters, the RNG and
+  // the p table too, so both modes compute the same numbers; the timed mode adds time and
+  // energy. The paper presets keep ideal converters and the ideal RNG (the paper's floats).
   s.add(integer("tile.rows", 128, 1, 1e6, "word lines (inputs) per crossbar tile"));
   s.add(integer("tile.cols", 128, 1, 1e6, "bit lines (neurons) per crossbar tile"));
   s.add(integer("adc.bits", 0, 0, 16, "ADC resolution; 0 = ideal conversion (costed as the reference ADC)"));
   s.add(number("adc.full_scale", 8.0, 1e-9, kInf, "ADC input range: [-full_scale, +full_scale] (weight units)"));
+  s.add(integer("adc.columns_per_adc", 8, 1, 1e6, "bit lines multiplexed onto one ADC"));
+  s.add(integer("dac.bits", 1, 0, 16, "row driver resolution (spikes need 1 bit; 0 = ideal)"));
+  s.add(choice("rng.kind", "ideal", {"lfsr", "xorshift32", "trng", "ideal"},
+               "on-chip RNG of the update gate; ideal = the software reference (53-bit uniform)"));
+  s.add(integer("rng.bits", 16, 1, 32, "bits per draw compared with p_update (not used by ideal)"));
+  s.add(integer("rng.lfsr_width", 16, 8, 32, "LFSR register length"));
+  s.add(number("rng.trng_bias", 0.0, -0.49, 0.49, "TRNG: P(bit = 1) - 0.5 of the entropy source"));
   s.add(choice("rng.draw_policy", "layer", {"layer", "post", "synapse"},
                "one gate draw per layer per update event (the paper's), per post-neuron, or per synapse"));
+  s.add(integer("controller.p_bits", 0, 0, 32, "resolution of the p_update lookup table; 0 = exact"));
+  s.add(boolean("controller.write_verify", false, "read the device back after every write pulse"));
+  s.add(integer("core.lanes", 32, 1, 1e6, "neurons a neuron core updates per clock cycle"));
+  s.add(integer("mesh.width", 0, 0, 1024, "routers per mesh row; 0 = the smallest square that fits"));
+  s.add(integer("mesh.height", 0, 0, 1024, "routers per mesh column; 0 = the smallest square that fits"));
+  s.add(integer("mesh.flit_bits", 64, 1, 4096, "bits a link moves per packet slot (partial sums take several)"));
+  s.add(number("clock.frequency_hz", 1e9, 1e3, 1e12, "chip clock; latencies are reported in its cycles"));
+  s.add(integer("memory.m_bits", 8, 1, 32, "SRAM bits per metaplasticity variable m"));
+  s.add(integer("memory.acc_bits", 16, 1, 64, "SRAM bits per gradient accumulator (grad_acc)"));
+  s.add(any("tech", json::object(), "technology constants: a path to a tech JSON file or inline overrides "
+                                    "{name: {energy_pj, latency_ns, source}} (configs/tech/default.json)"));
+  s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
+  s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
   return s;
 }

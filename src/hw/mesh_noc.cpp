@@ -46,12 +46,13 @@ void MeshNoc::check_router(unsigned id, const char* role) const {
 
 void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
 
-uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, RouteResult& result) {
+uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
+                       RouteResult& result) {
   uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
   const uint64_t start = std::max(ready, busy);
-  busy = start + spec_.serialization_ps;
+  busy = start + packets * spec_.serialization_ps;
   result.queued_ps += start - ready;
-  result.energy_pj += cost.energy_pj;
+  result.energy_pj += cost.energy_pj * static_cast<double>(packets);
   return start + cost.latency_ps;
 }
 
@@ -72,19 +73,24 @@ void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
   }
 }
 
-RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps) {
+RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets) {
   check_router(src, "source");
   check_router(dst, "destination");
   RouteResult result;
+  if (packets == 0) {
+    result.arrival_ps = inject_ps;
+    return result;
+  }
   uint64_t t = inject_ps;
   walk(src, dst, [&](unsigned router, Port port) {
     const bool horizontal = port == east || port == west;
-    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, result);
+    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
     ++(horizontal ? result.east_west_hops : result.north_south_hops);
   });
-  result.arrival_ps = take(dst, eject, t, spec_.local, result);
+  // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
+  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
   result.hops = result.east_west_hops + result.north_south_hops;
-  ++packets_;
+  packets_ += packets;
   total_queued_ps_ += result.queued_ps;
   return result;
 }

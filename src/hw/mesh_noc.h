@@ -47,7 +47,10 @@ class MeshNoc {
  public:
   explicit MeshNoc(const MeshSpec& spec);
 
-  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps);
+  // A burst of `packets` packets from src to dst injected at inject_ps: each link and the
+  // ejection port are held packets x serialization, energy is paid per packet, and the
+  // result's arrival is the last packet's.
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1);
   // Routers visited from src to dst inclusive (for trace flow arrows).
   std::vector<unsigned> path(unsigned src, unsigned dst) const;
   void reset_time();  // every resource free at time 0
@@ -66,7 +69,8 @@ class MeshNoc {
   template <typename Visit>
   void walk(unsigned src, unsigned dst, Visit&& visit) const;
   // Take resource `port` of router `router` at `ready`; returns when the head leaves it.
-  uint64_t take(unsigned router, Port port, uint64_t ready, const HopCost& cost, RouteResult& result);
+  uint64_t take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
+                RouteResult& result);
 
   MeshSpec spec_;
   std::vector<uint64_t> busy_until_ps_;  // router * port_count + port

@@ -23,12 +23,16 @@ LearningActivity& LearningActivity::operator+=(const LearningActivity& o) {
   return *this;
 }
 
+PulseResult apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, Rng& device_rng,
+                        LearningActivity& activity) {
+  const PulseResult result = array.program(move.pre, move.post, device, move.direction, device_rng);
+  (result.set ? activity.set_pulses : activity.reset_pulses) += 1;
+  activity.ineffective_pulses += !result.applied;
+  return result;
+}
+
 void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity) {
-  for (const WriteMove& move : batch.moves) {
-    const PulseResult result = array.program(move.pre, move.post, batch.device, move.direction, device_rng);
-    (result.set ? activity.set_pulses : activity.reset_pulses) += 1;
-    activity.ineffective_pulses += !result.applied;
-  }
+  for (const WriteMove& move : batch.moves) apply_pulse(array, move, batch.device, device_rng, activity);
 }
 
 void LearningRule::finish_batch(const SynapseArray& array, WriteBatch& batch) {
@@ -42,6 +46,17 @@ DrawPolicy parse_draw_policy(const std::string& name) {
   if (name == "post") return DrawPolicy::post;
   if (name == "synapse") return DrawPolicy::synapse;
   throw Error("rng.draw_policy: expected layer | post | synapse, got \"" + name + "\"");
+}
+
+GateSpec gate_spec(const Config& config) {
+  GateSpec spec;
+  spec.rng.kind = parse_rng_kind(config.get_string("rng.kind"));
+  spec.rng.bits = static_cast<unsigned>(config.get_uint("rng.bits"));
+  spec.rng.lfsr_width = static_cast<unsigned>(config.get_uint("rng.lfsr_width"));
+  spec.rng.trng_bias = config.get_double("rng.trng_bias");
+  spec.p_bits = static_cast<unsigned>(config.get_uint("controller.p_bits"));
+  validate(spec.rng);
+  return spec;
 }
 
 std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t inputs, size_t hidden,
@@ -83,6 +98,7 @@ std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t in
                                                          : Ablation::none;
   params.decay_divisor = config.get_double("rule.decay_divisor");
   params.draw_policy = parse_draw_policy(config.get_string("rng.draw_policy"));
+  params.gate = gate_spec(config);
   for (unsigned layer = 0; layer < 2; ++layer) {
     params.eligibility[layer] = eligibility[layer];
     params.meta[layer] = meta[layer];

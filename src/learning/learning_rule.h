@@ -58,7 +58,10 @@ struct WriteBatch {
   std::vector<WriteMove> moves;
 };
 
-// Applies a batch to the devices (the crossbar's programming path) and counts the pulses.
+// One write pulse of a batch on its device (the tile's programming path), counted.
+PulseResult apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, Rng& device_rng,
+                        LearningActivity& activity);
+// Every pulse of a batch in order (the functional mode; the timed model sends them one by one).
 void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity);
 
 class LearningRule {
@@ -90,6 +93,10 @@ class LearningRule {
   std::vector<std::unique_ptr<MetaplasticState>> meta_;
   uint64_t round_robin_[2] = {0, 0};
 };
+
+struct GateSpec;
+// The stochastic gate's RNG and p-table resolution from rng.* and controller.p_bits.
+GateSpec gate_spec(const Config& config);
 
 // Builds the rule a config asks for; `seed` is the run seed.
 std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t inputs, size_t hidden,

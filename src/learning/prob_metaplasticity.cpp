@@ -10,7 +10,7 @@ enum StreamTag : uint64_t { kGateStream = 101, kReadStream = 102, kShuffleStream
 
 ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inputs, size_t hidden, size_t outputs,
                                        uint64_t seed)
-    : params_(params), gate_(derive_seed(seed, kGateStream)), read_rng_(derive_seed(seed, kReadStream)) {
+    : params_(params), gate_(params.gate, derive_seed(seed, kGateStream)), read_rng_(derive_seed(seed, kReadStream)) {
   const size_t pre[2] = {inputs, hidden}, post[2] = {hidden, outputs};
   for (unsigned layer = 0; layer < 2; ++layer) {
     meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], post[layer], params_.meta[layer]));

@@ -18,6 +18,7 @@ struct ProbMetaParams {
   Ablation ablation = Ablation::none;
   double decay_divisor = 2;
   DrawPolicy draw_policy = DrawPolicy::layer;
+  GateSpec gate;
   EligibilityParams eligibility[2];
   MetaplasticParams meta[2];
 };

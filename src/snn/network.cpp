@@ -141,10 +141,10 @@ void SpikingNetwork::update_neurons(unsigned layer, int t) {
   }
 }
 
-void SpikingNetwork::update_error() {
+bool SpikingNetwork::update_error() {
   for (size_t k = 0; k < outputs_; ++k)
     target_spikes_[k] = static_cast<int>(k) == target_ ? (target_rng_.uniform() <= target_p_) : 0;
-  error_.step(spikes_[2], target_spikes_);
+  return error_.step(spikes_[2], target_spikes_);
 }
 
 void SpikingNetwork::decide_updates(unsigned layer) {
@@ -160,7 +160,11 @@ void SpikingNetwork::decide_updates(unsigned layer) {
 void SpikingNetwork::program_updates(unsigned layer) {
   if (batch_[layer].moves.empty()) return;
   program_batch(*arrays_[layer], batch_[layer], device_rng_[layer], rule_->activity());
-  rule_->after_program(*arrays_[layer], batch_[layer]);
+  finish_programming(layer);
+}
+
+void SpikingNetwork::finish_programming(unsigned layer) {
+  if (!batch_[layer].moves.empty()) rule_->after_program(*arrays_[layer], batch_[layer]);
 }
 
 SampleResult SpikingNetwork::end_sample() {

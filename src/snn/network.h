@@ -42,9 +42,12 @@ class SpikingNetwork {
   void encode_inputs();                       // input spikes of this step
   void read_layer(unsigned layer);            // crossbar read -> drive of the layer's neurons
   void update_neurons(unsigned layer, int t); // LIF step -> spikes
-  void update_error();                        // training: error neurons and compartments
+  bool update_error();                        // training: error neurons and compartments (true: one fired)
   void decide_updates(unsigned layer);        // training: the rule fills write_batch(layer)
   void program_updates(unsigned layer);       // training: write pulses to the devices
+  // program_updates in two parts, for a model that delivers the pulses itself: every move
+  // of write_batch(layer) through apply_pulse with device_rng(layer), then this.
+  void finish_programming(unsigned layer);
   // ----------------------------------------------------------------------------------------
   SampleResult end_sample();
 
@@ -55,6 +58,10 @@ class SpikingNetwork {
   bool training() const { return target_ >= 0; }
   const std::vector<uint32_t>& spikes(unsigned population) const { return spikes_[population]; }  // 0 in, 1 hid, 2 out
   const std::vector<float>& drive(unsigned layer) const { return drive_[layer]; }
+  // Where a timed model's neuron core combines the tiles' partial sums before
+  // update_neurons (read_layer fills it in the functional mode).
+  float* drive_buffer(unsigned layer) { return drive_[layer].data(); }
+  Rng& device_rng(unsigned layer) { return device_rng_[layer]; }
   const WriteBatch& write_batch(unsigned layer) const { return batch_[layer]; }
   SynapseArray& array(unsigned layer) { return *arrays_[layer]; }
   const SynapseArray& array(unsigned layer) const { return *arrays_[layer]; }

@@ -1,0 +1,246 @@
+#include "models/chip_top.h"
+
+#include <cstdio>
+
+#include "chip/chip_costs.h"
+#include "config/config.h"
+#include "learning/prob_metaplasticity.h"
+
+namespace mx {
+
+namespace {
+
+std::unique_ptr<ChipContext> make_context(const Config& config, SpikingNetwork& network, const Floorplan& plan) {
+  const Tech tech = load_tech(config);
+  // The gate's RNG sets the draw cost. The ideal generator stands for the paper's floats; a
+  // chip still needs a generator for it, so it is costed as the reference on-chip one: an
+  // LFSR of rng.lfsr_width giving rng.bits per draw.
+  HwRngSpec costed = gate_spec(config).rng;
+  if (costed.kind == RngKind::ideal) costed.kind = RngKind::lfsr;
+  const HwRng probe(costed, 1);
+  return std::make_unique<ChipContext>(
+      make_chip_costs(config, tech, probe, network.array(0).n_mem(), plan.mesh_width, plan.mesh_height));
+}
+
+Floorplan make_plan(const Config& config, const SpikingNetwork& network) {
+  const size_t rows[2] = {network.inputs(), network.hidden()};
+  const size_t cols[2] = {network.hidden(), network.outputs()};
+  TileGrid grid;
+  grid.tile_rows = config.get_uint("tile.rows");
+  grid.tile_cols = config.get_uint("tile.cols");
+  return make_floorplan(rows, cols, grid, static_cast<unsigned>(config.get_uint("mesh.width")),
+                        static_cast<unsigned>(config.get_uint("mesh.height")));
+}
+
+}  // namespace
+
+ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network)
+    : sc_module(name),
+      tiles("tiles"),
+      cores("cores"),
+      mesh("mesh"),
+      controller("controller"),
+      network_(network),
+      floorplan_(make_plan(config, network)),
+      context_(make_context(config, network, floorplan_)),
+      step_signal_("step"),
+      input_spikes_signal_("input_spikes"),
+      hidden_spikes_signal_("hidden_spikes"),
+      output_spikes_signal_("output_spikes"),
+      pulses_signal_("pulses") {
+  window_samples_ = config.get_uint("trace.window_samples");
+  ChipContext& context = *context_;
+  std::vector<const CrossbarTile*> layer_tiles[2];
+  for (const TilePlacement& placement : floorplan_.tiles) {
+    const std::string block = "tile_L" + std::to_string(placement.layer) + "_r" + std::to_string(placement.row_tile) +
+                              "_c" + std::to_string(placement.col_tile);
+    tile_blocks_.push_back(std::make_unique<CrossbarTile>(block.c_str(), placement, network.array(placement.layer),
+                                                          network.reader(placement.layer).adc(), context));
+    layer_tiles[placement.layer].push_back(tile_blocks_.back().get());
+    tiles.bind(tile_blocks_.back()->in);
+  }
+  mesh_block_ = std::make_unique<SpikeMesh>("mesh_block", context.costs.mesh, context);
+  mesh.bind(mesh_block_->in);
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    core_blocks_[layer] = std::make_unique<NeuronCore>(("core_L" + std::to_string(layer)).c_str(), layer, network,
+                                                       layer_tiles[layer], context);
+    cores.bind(core_blocks_[layer]->in);
+  }
+  rng_block_ = std::make_unique<RngBlock>("rng", context);
+  m_sram_block_ = std::make_unique<SramBank>("m", context.components.sram_m, context);
+  acc_sram_block_ = std::make_unique<SramBank>("accumulators", context.components.sram_acc, context);
+  controller_block_ = std::make_unique<LearningController>("learning_controller", network, floorplan_, context);
+  controller.bind(controller_block_->in);
+  controller_block_->rng.bind(rng_block_->in);
+  controller_block_->m_sram.bind(m_sram_block_->in);
+  controller_block_->acc_sram.bind(acc_sram_block_->in);
+  for (auto& tile : tile_blocks_) controller_block_->prog.bind(tile->prog);
+
+  sample_track_ = context.timeline.track("samples");
+  train_name_ = context.timeline.name("train sample");
+  test_name_ = context.timeline.name("test sample");
+  energy_name_ = context.timeline.name("energy_pj");
+  inference_key_ = context.timeline.name("inference");
+  learning_key_ = context.timeline.name("learning");
+  last_tally_ = context.ledger.snapshot();
+  // A sample is ~10^4-10^5 ns of chip time: syncing once per sample is enough.
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
+  quantum_.reset();
+  SC_HAS_PROCESS(ChipTop);
+  SC_THREAD(sequencer);
+}
+
+ChipTop::~ChipTop() { close_vcd(); }
+
+void ChipTop::close_vcd() {
+  if (!vcd_) return;
+  sc_core::sc_close_vcd_trace_file(vcd_);
+  vcd_ = nullptr;
+  std::rename((vcd_path_ + ".partial.vcd").c_str(), (vcd_path_ + ".vcd").c_str());
+}
+
+void ChipTop::open_vcd(const std::string& path) {
+  vcd_path_ = path;
+  vcd_ = sc_core::sc_create_vcd_trace_file((path + ".partial").c_str());
+  vcd_->set_time_unit(1, sc_core::SC_NS);
+  sc_core::sc_trace(vcd_, step_signal_, "step");
+  sc_core::sc_trace(vcd_, input_spikes_signal_, "input_spikes");
+  sc_core::sc_trace(vcd_, hidden_spikes_signal_, "hidden_spikes");
+  sc_core::sc_trace(vcd_, output_spikes_signal_, "output_spikes");
+  sc_core::sc_trace(vcd_, pulses_signal_, "pulses");
+}
+
+SampleResult ChipTop::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
+  image_ = image;
+  permutation_ = &permutation;
+  target_ = target;
+  pending_ = true;
+  context_->recording = sample_costs_.size() < window_samples_;
+  request_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::sc_start();
+  return result_;
+}
+
+void ChipTop::sequencer() {
+  for (;;) {
+    while (!pending_) sc_core::wait(request_);
+    pending_ = false;
+    const uint64_t sample_start = now_ps_;
+    const uint64_t pulses_before = network_.rule().activity().pulses();
+    network_.begin_sample(image_, *permutation_, target_);
+    for (int t = 0; t < network_.steps(); ++t) {
+      run_step(t);
+      if (vcd_) {
+        // Waveforms need the kernel at each step's time: sync every step (slow, opt-in).
+        step_signal_.write(static_cast<uint32_t>(t));
+        input_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(0).size()));
+        hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
+        output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
+        pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
+        quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
+        quantum_.sync();
+      }
+    }
+    now_ps_ = learn_op(LearnOp::end_sample, 1, now_ps_, &result_);
+
+    SampleCost cost;
+    cost.training = target_ >= 0;
+    cost.chip_ps = now_ps_ - sample_start;
+    const EnergyTally tally = context_->ledger.snapshot();
+    cost.energy = tally - last_tally_;
+    last_tally_ = tally;
+    if (context_->recording) {
+      context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
+      context_->timeline.counter(energy_name_, now_ps_,
+                                 {{inference_key_, tally.phase_pj(Phase::inference)},
+                                  {learning_key_, tally.phase_pj(Phase::learning)}});
+    }
+    sample_costs_.push_back(std::move(cost));
+    quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
+    quantum_.sync();
+  }
+}
+
+uint64_t ChipTop::mesh_transfer(std::vector<Burst>& bursts, Phase phase) {
+  if (bursts.empty()) return 0;
+  mesh_op_.bursts = bursts.data();
+  mesh_op_.count = bursts.size();
+  mesh_op_.phase = phase;
+  bind_op(payload_, mesh_op_);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  mesh->b_transport(payload_, delay);
+  uint64_t last = 0;
+  for (const Burst& burst : bursts) last = std::max(last, burst.arrival_ps);
+  return last;
+}
+
+uint64_t ChipTop::core_op(unsigned layer, CoreOp::Kind kind, int t, uint64_t start_ps) {
+  core_op_.kind = kind;
+  core_op_.t = t;
+  core_op_.start_ps = start_ps;
+  bind_op(payload_, core_op_);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  cores[static_cast<int>(layer)]->b_transport(payload_, delay);
+  return core_op_.done_ps;
+}
+
+uint64_t ChipTop::learn_op(LearnOp::Kind kind, unsigned layer, uint64_t start_ps, SampleResult* result) {
+  learn_op_.kind = kind;
+  learn_op_.layer = layer;
+  learn_op_.start_ps = start_ps;
+  learn_op_.result = result;
+  bind_op(payload_, learn_op_);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  controller->b_transport(payload_, delay);
+  return learn_op_.done_ps;
+}
+
+uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t ready_ps) {
+  const std::vector<uint32_t>& spikes = network_.spikes(layer);
+  const unsigned source = layer == 0 ? floorplan_.io_router : floorplan_.core_router[0];
+  const size_t rows = layer == 0 ? network_.inputs() : network_.hidden();
+  std::vector<uint8_t>& active = core_blocks_[layer]->active_row_tiles();
+  spike_bursts_.clear();
+  reads_.clear();
+  for (size_t r = 0; r < floorplan_.row_tiles[layer]; ++r) {
+    const auto range = spikes_in_row_tile(spikes, floorplan_.grid, rows, r);
+    const uint64_t count = static_cast<uint64_t>(range.second - range.first);
+    active[r] = count > 0;
+    if (!count) continue;
+    for (size_t c = 0; c < floorplan_.col_tiles[layer]; ++c) {
+      const size_t tile = floorplan_.tile_index(layer, r, c);
+      spike_bursts_.push_back({source, floorplan_.tiles[tile].router, count, ready_ps, 0});
+      reads_.push_back({tile, range});
+    }
+  }
+  mesh_transfer(spike_bursts_, Phase::inference);
+  partial_bursts_.clear();
+  for (size_t k = 0; k < reads_.size(); ++k) {
+    const size_t tile = reads_[k].first;
+    read_op_.rows_begin = reads_[k].second.first;
+    read_op_.rows_end = reads_[k].second.second;
+    read_op_.start_ps = spike_bursts_[k].arrival_ps;
+    bind_op(payload_, read_op_);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    tiles[static_cast<int>(tile)]->b_transport(payload_, delay);
+    const TilePlacement& placement = floorplan_.tiles[tile];
+    partial_bursts_.push_back({placement.router, floorplan_.core_router[layer],
+                               context_->costs.partial_sum_packets(placement.col_end - placement.col_begin),
+                               read_op_.done_ps, 0});
+  }
+  const uint64_t arrived = std::max(ready_ps, mesh_transfer(partial_bursts_, Phase::inference));
+  return core_op(layer, CoreOp::fire, t, arrived);
+}
+
+void ChipTop::run_step(int t) {
+  network_.encode_inputs();
+  uint64_t ready = now_ps_;
+  for (unsigned layer = 0; layer < 2; ++layer) ready = forward_layer(layer, t, ready);
+  if (network_.training()) {
+    ready = core_op(1, CoreOp::error, t, ready);
+    for (unsigned layer = 0; layer < 2; ++layer) ready = learn_op(LearnOp::decide_and_program, layer, ready);
+  }
+  now_ps_ = ready;
+}
+
+}  // namespace mx

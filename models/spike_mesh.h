@@ -1,0 +1,31 @@
+#pragma once
+// The spike network-on-chip: a 2-D mesh of routers with dimension-ordered routing. `in` takes
+// a set of bursts (address-event packets, or a tile's partial sums as several flits) and
+// returns each burst's arrival; link contention is the mesh kernel's (busy-until per link),
+// so a burst of spikes costs more than one spike.
+#include <systemc>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "hw/mesh_noc.h"
+#include "models/chip_context.h"
+#include "models/chip_ops.h"
+
+namespace mx {
+
+class SpikeMesh : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<SpikeMesh> in;
+
+  SpikeMesh(sc_core::sc_module_name name, const MeshSpec& spec, ChipContext& context);
+  const MeshNoc& noc() const { return noc_; }
+
+ private:
+  void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+
+  MeshNoc noc_;
+  ChipContext& context_;
+  std::vector<int> router_tracks_;
+  ChromeTrace::NameId burst_name_, route_name_;
+};
+
+}  // namespace mx

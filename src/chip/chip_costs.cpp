@@ -1,0 +1,84 @@
+#include "chip/chip_costs.h"
+
+#include <cmath>
+#include <fstream>
+
+#include "common/error.h"
+#include "config/config.h"
+#include "hw/hw_rng.h"
+
+namespace mx {
+
+namespace {
+uint64_t to_ps(double ns) { return static_cast<uint64_t>(std::llround(ns * 1000.0)); }
+}  // namespace
+
+Tech load_tech(const Config& config) {
+  const json& value = config.at("tech");
+  if (value.is_string()) {
+    const std::string path = value.get<std::string>();
+    std::ifstream in(path);
+    if (!in) throw Error("tech: cannot open tech file '" + path + "'");
+    const json document = json::parse(in, nullptr, false);
+    if (document.is_discarded()) throw Error(path + ": not valid JSON");
+    return Tech::from_json(document, path);
+  }
+  if (!value.is_object()) throw Error("'tech': expected a tech file path or an object of overrides, got " + value.dump());
+  Tech tech = Tech::defaults();
+  tech.apply_overrides(value, "tech");
+  return tech;
+}
+
+ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& rng, unsigned n_mem,
+                          unsigned mesh_width, unsigned mesh_height) {
+  ChipCosts c;
+  const double frequency = config.get_double("clock.frequency_hz");
+  c.cycle_ps = static_cast<uint64_t>(std::llround(1e12 / frequency));
+  if (c.cycle_ps == 0) throw Error("'clock.frequency_hz': above 1 THz the 1 ps time resolution cannot hold a cycle");
+
+  // A spike drives its row for one DAC cycle; a multi-bit DAC (System B) costs its bits in
+  // cycles of the same driver (PUMA's per-cycle figure).
+  const TechEntry& dac = tech.at("dac_row_drive");
+  const unsigned dac_bits = static_cast<unsigned>(config.get_uint("dac.bits"));
+  const unsigned dac_cycles = dac_bits > 1 ? dac_bits : 1;
+  c.row_drive_aj = to_attojoules(dac.energy_pj * dac_cycles);
+  c.row_drive_ps = to_ps(dac.latency_ns * dac_cycles);
+  const TechEntry& read = tech.at("rram_read");
+  c.device_read_aj = to_attojoules(read.energy_pj);
+  c.settle_ps = to_ps(read.latency_ns);
+  const TechEntry adc = tech.adc_conversion(static_cast<unsigned>(config.get_uint("adc.bits")));
+  c.conversion_aj = to_attojoules(adc.energy_pj);
+  c.conversion_ps = to_ps(adc.latency_ns);
+  c.columns_per_adc = static_cast<unsigned>(config.get_uint("adc.columns_per_adc"));
+
+  c.neuron_update_aj = to_attojoules(tech.at("neuron_update").energy_pj);
+  c.lanes = static_cast<unsigned>(config.get_uint("core.lanes"));
+
+  const TechEntry draw = rng_draw_cost(rng, tech);
+  c.rng_draw_aj = to_attojoules(draw.energy_pj);
+  c.rng_draw_ps = to_ps(draw.latency_ns);
+  c.p_lookup_aj = to_attojoules(tech.at("lut_read").energy_pj);
+  c.comparator_aj = to_attojoules(tech.at("comparator").energy_pj);
+  c.controller_op_ps = to_ps(tech.at("comparator").latency_ns);
+  c.sram_read_bit_aj = to_attojoules(tech.at("sram_read_bit").energy_pj);
+  c.sram_write_bit_aj = to_attojoules(tech.at("sram_write_bit").energy_pj);
+  c.sram_access_ps = to_ps(tech.at("sram_read_bit").latency_ns);
+  c.m_bits = static_cast<unsigned>(config.get_uint("memory.m_bits"));
+  c.acc_bits = static_cast<unsigned>(config.get_uint("memory.acc_bits"));
+  const TechEntry& set = tech.at("rram_set");
+  const TechEntry& reset = tech.at("rram_reset");
+  c.set_pulse_aj = to_attojoules(set.energy_pj);
+  c.reset_pulse_aj = to_attojoules(reset.energy_pj);
+  c.pulse_ps = to_ps(std::max(set.latency_ns, reset.latency_ns));
+  c.verify_read_aj = to_attojoules(read.energy_pj * n_mem);
+  c.verify_ps = to_ps(read.latency_ns);
+  c.write_verify = config.get_bool("controller.write_verify");
+
+  c.flit_bits = static_cast<unsigned>(config.get_uint("mesh.flit_bits"));
+  const unsigned adc_bits = static_cast<unsigned>(config.get_uint("adc.bits"));
+  c.partial_word_bits = adc_bits ? adc_bits : 32;  // an ideal converter hands over floats
+  c.mesh = mesh_spec_from_tech(tech, mesh_width, mesh_height, c.cycle_ps);
+  return c;
+}
+
+}  // namespace mx

@@ -1,0 +1,65 @@
+#pragma once
+// Per-operation energy (integer attojoules) and latency (integer picoseconds) of every block,
+// derived once from the tech table and the chip config, so the timed model's hot path only
+// multiplies counts. Each figure's formula is here, and its constants' sources are in the
+// tech table.
+#include <cstdint>
+
+#include "hw/energy_ledger.h"
+#include "hw/mesh_noc.h"
+#include "hw/tech.h"
+
+namespace mx {
+
+class Config;
+class HwRng;
+
+struct ChipCosts {
+  uint64_t cycle_ps = 1000;
+
+  // Crossbar tile read: drive the spiking rows, let the bit lines settle, convert.
+  int64_t row_drive_aj = 0;      // per driven row (DAC / row driver, dac.bits)
+  int64_t device_read_aj = 0;    // per conducting device (driven row x column x n_mem)
+  int64_t conversion_aj = 0;     // per converted column (ADC at adc.bits)
+  uint64_t row_drive_ps = 0, settle_ps = 0, conversion_ps = 0;
+  unsigned columns_per_adc = 8;
+  // Latency of one tile read converting `columns` bit lines.
+  uint64_t tile_read_ps(size_t columns) const {
+    const uint64_t conversions_per_adc = columns < columns_per_adc ? columns : columns_per_adc;
+    return row_drive_ps + settle_ps + conversions_per_adc * conversion_ps;
+  }
+
+  // Neuron cores: one update per neuron per step, `lanes` neurons per cycle.
+  int64_t neuron_update_aj = 0;
+  unsigned lanes = 32;
+  uint64_t core_ps(size_t neurons) const { return (neurons + lanes - 1) / lanes * cycle_ps; }
+
+  // Learning controller.
+  int64_t rng_draw_aj = 0;
+  uint64_t rng_draw_ps = 0;
+  int64_t p_lookup_aj = 0;       // one p_update table read (or exp unit) per evaluation
+  int64_t comparator_aj = 0;     // one comparison with the draw per evaluation
+  uint64_t controller_op_ps = 0;
+  int64_t sram_read_bit_aj = 0, sram_write_bit_aj = 0;
+  uint64_t sram_access_ps = 0;
+  unsigned m_bits = 8, acc_bits = 16;
+  int64_t set_pulse_aj = 0, reset_pulse_aj = 0, verify_read_aj = 0;
+  uint64_t pulse_ps = 0, verify_ps = 0;
+  bool write_verify = false;
+
+  // Spike mesh: a spike is one packet; a tile's partial sums take word_bits x columns / flit.
+  MeshSpec mesh;
+  unsigned flit_bits = 64, partial_word_bits = 32;
+  uint64_t partial_sum_packets(size_t columns) const {
+    return (columns * partial_word_bits + flit_bits - 1) / flit_bits;
+  }
+};
+
+// `rng` is the gate's generator (its kind and bits set the draw cost); mesh size from the floorplan.
+ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& rng, unsigned n_mem,
+                          unsigned mesh_width, unsigned mesh_height);
+
+// The tech table of a run: defaults, then the `tech` key (a file path or inline overrides).
+Tech load_tech(const Config& config);
+
+}  // namespace mx

@@ -1,0 +1,35 @@
+#pragma once
+// The timed mode behind the replayer's interface: the SystemC chip model runs every sample,
+// computing exactly what the functional kernels compute, plus time and energy.
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/chip_top.h"
+#include "tb/task_replayer.h"
+
+namespace mx {
+
+class TimedRunner : public SampleRunner {
+ public:
+  // `trace_dir`: where signals.vcd goes when trace.vcd is set (written while simulating).
+  TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir);
+  void begin_task(size_t task_index) override;
+  SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
+  SpikingNetwork& network() override { return network_; }
+
+  // energy_pj and latency sections of summary.json.
+  nlohmann::json summary() const;
+  // timeline.json, energy.csv (and signals.vcd when enabled) into `dir`.
+  void write_traces(const std::string& dir);
+  const ChipTop& chip() const { return *chip_; }
+
+ private:
+  SpikingNetwork& network_;
+  std::unique_ptr<ChipTop> chip_;
+  std::vector<uint32_t> task_of_sample_;
+  uint32_t task_ = 0;
+};
+
+}  // namespace mx
