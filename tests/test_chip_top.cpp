@@ -81,14 +81,14 @@ TEST(ChipTop, LedgerConservesEnergyAndSamplesAddUp) {
 }
 
 TEST(ChipTop, TooSmallMeshIsAnErrorBeforeSimulation) {
-  Config config;
+  Config config;  // 256x256 tiles: 4 for the first layer, 1 for the second
   config.set("mesh.width", 2);
   config.set("mesh.height", 2);
   SpikingNetwork network(config, 784, 2, 1);
   try {
     TimedRunner timed(config, network, "");
-    FAIL() << "a 2x2 mesh cannot hold 16 tiles";
+    FAIL() << "a 2x2 mesh cannot hold the 5 tiles";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("needs 16 tiles"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("needs 5 tiles"), std::string::npos) << e.what();
   }
 }

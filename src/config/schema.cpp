@@ -124,8 +124,8 @@ Schema build_run_schema() {
   // The chip. The functional mode honours the arithmetic of tiles, converters, the RNG and
   // the p table too, so both modes compute the same numbers; the timed mode adds time and
   // energy. The paper presets keep ideal converters and the ideal RNG (the paper's floats).
-  s.add(integer("tile.rows", 128, 1, 1e6, "word lines (inputs) per crossbar tile"));
-  s.add(integer("tile.cols", 128, 1, 1e6, "bit lines (neurons) per crossbar tile"));
+  s.add(integer("tile.rows", 256, 1, 1e6, "word lines (inputs) per crossbar tile (NeuRRAM: 256x256 cores)"));
+  s.add(integer("tile.cols", 256, 1, 1e6, "bit lines (neurons) per crossbar tile"));
   s.add(integer("adc.bits", 0, 0, 16, "ADC resolution; 0 = ideal conversion (costed as the reference ADC)"));
   s.add(number("adc.full_scale", 8.0, 1e-9, kInf, "ADC input range: [-full_scale, +full_scale] (weight units)"));
   s.add(integer("adc.columns_per_adc", 8, 1, 1e6, "bit lines multiplexed onto one ADC"));
