@@ -82,7 +82,7 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
   energy_name_ = context.timeline.name("energy_pj");
   inference_key_ = context.timeline.name("inference");
   learning_key_ = context.timeline.name("learning");
-  last_tally_ = context.ledger.snapshot();
+  last_component_aj_.assign(context.ledger.component_count(), 0);
   // A sample is ~10^4-10^5 ns of chip time: syncing once per sample is enough.
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
   quantum_.reset();
@@ -146,14 +146,18 @@ void ChipTop::sequencer() {
     SampleCost cost;
     cost.training = target_ >= 0;
     cost.chip_ps = now_ps_ - sample_start;
-    const EnergyTally tally = context_->ledger.snapshot();
-    cost.energy = tally - last_tally_;
-    last_tally_ = tally;
+    const EnergyLedger& ledger = context_->ledger;
+    for (ComponentId id = 0; id < ledger.component_count(); ++id) {
+      const int64_t now = ledger.component_aj(id);
+      sample_component_aj_.push_back(now - last_component_aj_[id]);
+      cost.total_aj += now - last_component_aj_[id];
+      last_component_aj_[id] = now;
+    }
     if (context_->recording) {
       context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
       context_->timeline.counter(energy_name_, now_ps_,
-                                 {{inference_key_, tally.phase_pj(Phase::inference)},
-                                  {learning_key_, tally.phase_pj(Phase::learning)}});
+                                 {{inference_key_, ledger.phase_pj(Phase::inference)},
+                                  {learning_key_, ledger.phase_pj(Phase::learning)}});
     }
     sample_costs_.push_back(std::move(cost));
     quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());

@@ -29,7 +29,7 @@ namespace mx {
 class Config;
 
 struct SampleCost {
-  EnergyTally energy;  // this sample's energy
+  int64_t total_aj = 0;  // this sample's energy
   uint64_t chip_ps = 0;
   bool training = false;
 };
@@ -52,6 +52,8 @@ class ChipTop : public sc_core::sc_module {
   ChipContext& context() { return *context_; }
   const ChipContext& context() const { return *context_; }
   const std::vector<SampleCost>& sample_costs() const { return sample_costs_; }
+  // Energy of sample i in ledger component c: sample_component_aj()[i * components + c].
+  const std::vector<int64_t>& sample_component_aj() const { return sample_component_aj_; }
   uint64_t chip_time_ps() const { return now_ps_; }
   uint64_t cycle_ps() const { return context_->costs.cycle_ps; }
   // Waveforms go to <path>.partial.vcd while simulating and become <path>.vcd on close.
@@ -94,7 +96,8 @@ class ChipTop : public sc_core::sc_module {
   std::vector<std::pair<size_t, std::pair<const uint32_t*, const uint32_t*>>> reads_;  // tile, its rows
   uint64_t now_ps_ = 0;
   std::vector<SampleCost> sample_costs_;
-  EnergyTally last_tally_;
+  std::vector<int64_t> sample_component_aj_;
+  std::vector<int64_t> last_component_aj_;
   size_t window_samples_ = 0;
   int sample_track_ = 0;
   ChromeTrace::NameId train_name_ = 0, test_name_ = 0, energy_name_ = 0, inference_key_ = 0, learning_key_ = 0;

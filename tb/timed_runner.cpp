@@ -59,7 +59,7 @@ nlohmann::json TimedRunner::summary() const {
   for (const SampleCost& cost : chip_->sample_costs()) {
     const int kind = cost.training ? 0 : 1;
     ++samples[kind];
-    energy_aj[kind] += cost.energy.total_aj();
+    energy_aj[kind] += cost.total_aj;
     chip_ps[kind] += cost.chip_ps;
   }
   const double cycle = static_cast<double>(chip_->cycle_ps());
@@ -89,12 +89,14 @@ void TimedRunner::write_traces(const std::string& dir) {
   csv += ",total_pj,chip_cycles,cumulative_cycles\n";
   uint64_t cumulative_ps = 0;
   const auto& costs = chip_->sample_costs();
+  const size_t components = ledger.component_count();
+  const std::vector<int64_t>& component_aj = chip_->sample_component_aj();
   for (size_t i = 0; i < costs.size(); ++i) {
     const SampleCost& cost = costs[i];
     cumulative_ps += cost.chip_ps;
     csv += std::to_string(i) + "," + std::to_string(task_of_sample_[i]) + (cost.training ? ",train" : ",test");
-    for (ComponentId id = 0; id < ledger.component_count(); ++id) csv += "," + exact_pj(cost.energy.component_aj(id));
-    csv += "," + exact_pj(cost.energy.total_aj()) + "," + std::to_string(cost.chip_ps / chip_->cycle_ps()) + "," +
+    for (size_t c = 0; c < components; ++c) csv += "," + exact_pj(component_aj[i * components + c]);
+    csv += "," + exact_pj(cost.total_aj) + "," + std::to_string(cost.chip_ps / chip_->cycle_ps()) + "," +
            std::to_string(cumulative_ps / chip_->cycle_ps()) + "\n";
   }
   write_file_atomically(dir + "/energy.csv", csv);

@@ -66,7 +66,7 @@ TEST(ChipTop, LedgerConservesEnergyAndSamplesAddUp) {
   for (ComponentId id = 0; id < ledger.component_count(); ++id) by_component += ledger.component_aj(id);
   for (Phase phase : {Phase::inference, Phase::learning}) by_phase += ledger.phase_aj(phase);
   uint64_t chip_ps = 0;
-  for (const SampleCost& cost : timed.chip().sample_costs()) by_sample += cost.energy.total_aj(), chip_ps += cost.chip_ps;
+  for (const SampleCost& cost : timed.chip().sample_costs()) by_sample += cost.total_aj, chip_ps += cost.chip_ps;
   EXPECT_GT(ledger.total_aj(), 0);
   EXPECT_EQ(by_component, ledger.total_aj());
   EXPECT_EQ(by_phase, ledger.total_aj());

@@ -19,17 +19,22 @@ import time
 
 def run_once(metaxbar, config, extra):
     out = tempfile.mkdtemp(prefix="mx-bench-")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
     start = time.monotonic()
     proc = subprocess.run([metaxbar, "run", config, "--out", out] + extra,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit(f"bench_run: {config} failed:\n{proc.stderr}")
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux).
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux); CPU time is
+    # the child's own, which load from other processes on a shared machine disturbs less.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
     with open(os.path.join(out, "summary.json")) as f:
         summary = json.load(f)
-    return wall, peak_kib, summary
+    return wall, cpu, peak_kib, summary
 
 
 def main():
@@ -39,17 +44,19 @@ def main():
     parser.add_argument("--metaxbar", default="build/metaxbar")
     args, extra = parser.parse_known_args()
     extra = [a for a in extra if a != "--"]
-    walls, rates = [], []
+    walls, cpus, rates = [], [], []
     peak = 0
     for i in range(args.repeat):
-        wall, peak_kib, summary = run_once(args.metaxbar, args.config, extra)
+        wall, cpu, peak_kib, summary = run_once(args.metaxbar, args.config, extra)
         peak = max(peak, peak_kib)
         walls.append(wall)
+        cpus.append(cpu)
         rates.append(summary["train_samples_per_s"])
-        print(f"run {i + 1}: wall {wall:.1f} s, {summary['train_samples_per_s']:.0f} train samples/s, "
+        print(f"run {i + 1}: wall {wall:.1f} s, CPU {cpu:.1f} s, {summary['train_samples_per_s']:.0f} train samples/s, "
               f"final mean accuracy {summary['accuracy']['final_mean']:.4f}, mode {summary['mode']}, "
               f"seed {summary['seed']}")
-    print(f"median wall {statistics.median(walls):.1f} s, median {statistics.median(rates):.0f} train samples/s, "
+    print(f"median wall {statistics.median(walls):.1f} s, median CPU {statistics.median(cpus):.1f} s, "
+          f"median {statistics.median(rates):.0f} train samples/s, "
           f"peak RSS {peak / 1024:.0f} MiB ({args.repeat} run(s) of {args.config})")
 
 

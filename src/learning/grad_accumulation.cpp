@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/vectorize.h"
+
 namespace mx {
 
 GradientAccumulation::GradientAccumulation(const GradAccParams& params, size_t inputs, size_t hidden, size_t outputs)
@@ -21,6 +23,23 @@ void GradientAccumulation::refresh_p(unsigned layer, uint32_t pre, uint32_t post
   p_cache_[layer][pre * posts_[layer] + post] =
       static_cast<float>(std::exp(-static_cast<double>(m) * std::fabs(static_cast<double>(w))));
 }
+
+namespace {
+
+// a += c * p over a row of synapses, dense and branch-free so it vectorises; true when
+// some |a| reached the threshold.
+MX_VECTOR_CLONES
+bool accumulate_row(float* __restrict a, const float* __restrict c, const float* __restrict p, size_t n,
+                    float threshold) {
+  int crossed = 0;
+  for (size_t j = 0; j < n; ++j) {
+    a[j] += c[j] * p[j];
+    crossed |= std::fabs(a[j]) >= threshold;
+  }
+  return crossed != 0;
+}
+
+}  // namespace
 
 void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
   batch.moves.clear();
@@ -46,17 +65,10 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
   activity_.m_reads += eligible * pre_spikes.size();
 
   const float threshold = params_.a_th[layer];
-  const float* __restrict c = coefficient_.data();
   for (uint32_t i : pre_spikes) {
-    float* __restrict a = &accumulator_[layer][i * posts];
-    const float* __restrict p = &p_cache_[layer][i * posts];
-    // Dense and branch-free so it vectorises; crossings are rare and found in a second pass.
-    bool crossed = false;
-    for (size_t j = 0; j < posts; ++j) {
-      a[j] += c[j] * p[j];
-      crossed |= std::fabs(a[j]) >= threshold;
-    }
-    if (!crossed) continue;
+    float* a = &accumulator_[layer][i * posts];
+    // Crossings are rare and found in a second pass.
+    if (!accumulate_row(a, coefficient_.data(), &p_cache_[layer][i * posts], posts, threshold)) continue;
     for (size_t j = 0; j < posts; ++j)
       if (std::fabs(a[j]) >= threshold) {
         batch.moves.push_back({i, static_cast<uint32_t>(j), static_cast<int8_t>(a[j] > 0 ? 1 : -1)});

@@ -1,5 +1,7 @@
 #include "snn/lif.h"
 
+#include "common/vectorize.h"
+
 #include <algorithm>
 
 namespace mx {
@@ -11,7 +13,8 @@ LifPopulation::LifPopulation(size_t size, const LifParams& params)
       floor_(-params.v_th / 10.0f),
       current_(size),
       potential_(size),
-      last_spike_(size) {
+      last_spike_(size),
+      fired_(size) {
   reset();
 }
 
@@ -22,24 +25,40 @@ void LifPopulation::reset() {
   std::fill(last_spike_.begin(), last_spike_.end(), -params_.refractory_steps);
 }
 
-void LifPopulation::step(const float* drive, int t, std::vector<uint32_t>& spikes) {
+// Branch-free so it vectorises: the state update, the refractory hold and the firing test
+// are lane masks of the same width as the state; spiking neurons are then gathered without
+// a data-dependent branch.
+MX_VECTOR_CLONES
+void LifPopulation::step(const float* __restrict drive, int t, std::vector<uint32_t>& spikes) {
   const size_t n = current_.size();
   float* __restrict current = current_.data();
   float* __restrict potential = potential_.data();
+  int32_t* __restrict last_spike = last_spike_.data();
+  int32_t* __restrict fired = fired_.data();
+  const float v_th = params_.v_th, r = params_.r, floor = floor_;
+  const int32_t refractory = params_.refractory_steps;
   for (size_t i = 0; i < n; ++i) {
-    current[i] += syn_rate_ * (drive[i] - current[i]);
-    float v = potential[i] + mem_rate_ * (params_.r * current[i] - potential[i]);
-    potential[i] = v < floor_ ? floor_ : v;
+    const float c = current[i] + syn_rate_ * (drive[i] - current[i]);
+    current[i] = c;
+    const float v = potential[i] + mem_rate_ * (r * c - potential[i]);
+    potential[i] = v < floor ? floor : v;
   }
   for (size_t i = 0; i < n; ++i) {
-    if (t - last_spike_[i] <= params_.refractory_steps) {
-      potential[i] = 0.0f;
-    } else if (potential[i] >= params_.v_th) {
-      potential[i] = 0.0f;
-      last_spike_[i] = t;
-      spikes.push_back(static_cast<uint32_t>(i));
-    }
+    const int32_t held = (t - last_spike[i]) <= refractory;
+    const int32_t fire = (1 - held) & (potential[i] >= v_th);
+    potential[i] = (held | fire) ? 0.0f : potential[i];
+    last_spike[i] = fire ? t : last_spike[i];
+    fired[i] = fire;
   }
+  const size_t start = spikes.size();
+  spikes.resize(start + n);
+  uint32_t* out = spikes.data() + start;
+  size_t count = 0;
+  for (size_t i = 0; i < n; ++i) {
+    out[count] = static_cast<uint32_t>(i);
+    count += static_cast<size_t>(fired[i]);
+  }
+  spikes.resize(start + count);
 }
 
 }  // namespace mx

@@ -18,7 +18,7 @@ class LifPopulation {
   LifPopulation(size_t size, const LifParams& params);
   void reset();
   // `drive` = W·s of this step (one value per neuron); appends spiking neurons to `spikes`.
-  void step(const float* drive, int t, std::vector<uint32_t>& spikes);
+  void step(const float* __restrict drive, int t, std::vector<uint32_t>& spikes);
 
   size_t size() const { return current_.size(); }
   const float* current() const { return current_.data(); }
@@ -29,7 +29,8 @@ class LifPopulation {
   LifParams params_;
   float syn_rate_, mem_rate_, floor_;
   std::vector<float> current_, potential_;
-  std::vector<int> last_spike_;
+  std::vector<int32_t> last_spike_;
+  std::vector<int32_t> fired_;  // this step's firing mask
 };
 
 }  // namespace mx

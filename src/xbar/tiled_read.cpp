@@ -1,10 +1,13 @@
 #include "xbar/tiled_read.h"
 
+#include "common/vectorize.h"
+
 #include <algorithm>
 #include <cstring>
 
 namespace mx {
 
+MX_VECTOR_CLONES
 void tile_partial_sums(const SynapseArray& array, const uint32_t* active_begin, const uint32_t* active_end,
                        size_t col_begin, size_t col_end, const Adc& adc, float* partial) {
   const size_t width = col_end - col_begin;
