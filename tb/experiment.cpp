@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "common/error.h"
 #include "tb/timed_runner.h"
+#include "chip/chip_costs.h"
+#include "metrics/endurance.h"
+#include "metrics/memory_bits.h"
 
 namespace mx {
 
@@ -108,6 +112,31 @@ json update_statistics(const SpikingNetwork& network) {
           {"by_layer", per_layer}};
 }
 
+json rule_memory(const Config& config, const SpikingNetwork& network) {
+  const std::string kind = config.get_string("rule.kind");
+  std::vector<LayerMemory> layers;
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    const SynapseArray& array = network.array(layer);
+    LayerMemory memory;
+    memory.synapses = array.rows() * array.cols();
+    memory.devices = array.device_count();
+    const MetaplasticState* meta = network.rule().meta(layer);
+    if (kind != "none" && meta) {
+      memory.m_cells = meta->cell_count();
+      memory.dm = config.get_double(layer == 0 ? "rule.dm_hidden" : "rule.dm_output");
+      memory.m_max = config.get_double("rule.m_max");
+    }
+    if (kind == "grad_acc") memory.accumulators = memory.synapses;
+    layers.push_back(memory);
+  }
+  MemoryWidths widths;
+  widths.m_bits = static_cast<unsigned>(config.get_uint("memory.m_bits"));
+  widths.acc_bits = static_cast<unsigned>(config.get_uint("memory.acc_bits"));
+  widths.hidden_bits = static_cast<unsigned>(config.get_uint("memory.hidden_bits"));
+  widths.levels = network.array(0).table().size();
+  return memory_bits(layers, widths);
+}
+
 }  // namespace
 
 RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
@@ -153,6 +182,16 @@ RunOutput run_experiment(const Config& config, const std::function<void(const Re
                  {"r_f_ohm", {network.array(0).r_f(), network.array(1).r_f()}},
                  {"r_b_ohm", {network.array(0).r_b(), network.array(1).r_b()}}};
   s["samples"] = {{"train", replay.train_samples}, {"test", replay.test_samples}};
+  s["memory_bits"] = rule_memory(config, network);
+  for (const auto& warning : s["memory_bits"]["warnings"])
+    std::fprintf(stderr, "metaxbar: warning: %s\n", warning.get<std::string>().c_str());
+  EnduranceInputs endurance;
+  for (unsigned layer = 0; layer < 2; ++layer) endurance.write_counts.push_back(&network.array(layer).write_counts());
+  endurance.training_samples = replay.train_samples;
+  const double rated = config.get_double("endurance.rated_cycles");
+  endurance.rated_cycles = rated > 0 ? rated : load_tech(config).endurance_cycles();
+  endurance.samples_per_s = config.get_double("endurance.samples_per_s");
+  s["endurance"] = endurance_report(endurance);
   if (timed) {
     s.update(timed->summary());
     if (!trace_dir.empty()) timed->write_traces(trace_dir);

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,7 +27,8 @@ const char* kUsage =
     "       metaxbar config --defaults        print every key with its default, type and meaning\n"
     "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n"
     "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
-    "       metaxbar sweep merge DIR...       combine shard results\n";
+    "       metaxbar sweep merge DIR...       combine shard results\n"
+    "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n";
 
 void make_directories(const std::string& path) {
   std::string partial;
@@ -119,6 +121,18 @@ int config_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The report is drawn by Python and matplotlib (tools/report.py); this hands over to it.
+// Debian's interpreter is the one tools/setup.sh gives matplotlib, whatever else is on PATH.
+int report_command(char* argv[]) {
+  const std::string script = std::string(MX_SOURCE_DIR) + "/tools/report.py";
+  const char* python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  std::vector<char*> args = {const_cast<char*>(python), const_cast<char*>(script.c_str())};
+  for (char** arg = argv + 2; *arg; ++arg) args.push_back(*arg);
+  args.push_back(nullptr);
+  ::execvp(python, args.data());
+  throw mx::Error(std::string("report: cannot run ") + python + " " + script + ": " + std::strerror(errno));
+}
+
 }  // namespace
 
 // SystemC's banner is noise on a command line; its library prints it before sc_main runs,
@@ -137,6 +151,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (all[0] == "run") return run_command(rest);
     if (all[0] == "config") return config_command(rest);
     if (all[0] == "sweep") return mx::sweep_command(rest);
+    if (all[0] == "report") return report_command(argv);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {

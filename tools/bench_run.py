@@ -9,7 +9,6 @@ so a noisy shared machine shows up as spread instead of hiding in a single numbe
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -18,23 +17,21 @@ import time
 
 
 def run_once(metaxbar, config, extra):
+    """One `metaxbar run` in its own process: wall seconds, that process's CPU seconds and
+    peak RSS in KiB (from wait4, so each run's figures are its own), and its summary."""
     out = tempfile.mkdtemp(prefix="mx-bench-")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_before = usage.ru_utime + usage.ru_stime
-    start = time.monotonic()
-    proc = subprocess.run([metaxbar, "run", config, "--out", out] + extra,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - start
-    if proc.returncode != 0:
-        sys.exit(f"bench_run: {config} failed:\n{proc.stderr}")
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux); CPU time is
-    # the child's own, which load from other processes on a shared machine disturbs less.
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_kib = usage.ru_maxrss
-    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        start = time.monotonic()
+        proc = subprocess.Popen([metaxbar, "run", config, "--out", out] + extra,
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"bench_run: {config} failed:\n{errors.read()}")
     with open(os.path.join(out, "summary.json")) as f:
         summary = json.load(f)
-    return wall, cpu, peak_kib, summary
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, summary
 
 
 def main():

@@ -144,8 +144,15 @@ Schema build_run_schema() {
   s.add(integer("mesh.height", 0, 0, 1024, "routers per mesh column; 0 = the smallest square that fits"));
   s.add(integer("mesh.flit_bits", 64, 1, 4096, "bits a link moves per packet slot (partial sums take several)"));
   s.add(number("clock.frequency_hz", 1e9, 1e3, 1e12, "chip clock; latencies are reported in its cycles"));
-  s.add(integer("memory.m_bits", 8, 1, 32, "SRAM bits per metaplasticity variable m"));
-  s.add(integer("memory.acc_bits", 16, 1, 64, "SRAM bits per gradient accumulator (grad_acc)"));
+  s.add(integer("memory.m_bits", 16, 1, 32,
+                "SRAM bits per metaplasticity variable m (fixed point over [0, m_max]; must resolve dm)"));
+  s.add(integer("memory.acc_bits", 32, 1, 64,
+                "SRAM bits per gradient accumulator (grad_acc; 32 = the float32 the model accumulates in)"));
+  s.add(integer("memory.hidden_bits", 16, 1, 64, "bits per high-precision hidden weight (System B's digital unit)"));
+  s.add(number("endurance.samples_per_s", 1.0, 1e-9, 1e9,
+               "training samples per second of the deployed chip, for the projected lifetime"));
+  s.add(number("endurance.rated_cycles", 0, 0, 1e18,
+               "write cycles a device survives; 0 = the tech table's endurance_cycles"));
   s.add(any("tech", json::object(), "technology constants: a path to a tech JSON file or inline overrides "
                                     "{name: {energy_pj, latency_ns, source}} (configs/tech/default.json)"));
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
