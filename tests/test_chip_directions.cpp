@@ -98,3 +98,14 @@ TEST(ChipDirections, EnergyCsvAddsUpToTheSummary) {
   const auto trace = nlohmann::json::parse(timeline);
   EXPECT_GT(trace["traceEvents"].size(), 100u);
 }
+
+TEST(ChipDirections, WaveformsWhenAsked) {
+  const auto summary = timed_run("vcd", "--set trace.vcd=true --set data.train_samples=40 --set data.test_samples=20");
+  std::ifstream vcd(testing::TempDir() + "/mx_dir_vcd/signals.vcd");
+  ASSERT_TRUE(vcd.good());
+  std::stringstream text;
+  text << vcd.rdbuf();
+  for (const char* signal : {"hidden_spikes", "output_spikes", "pulses", "$enddefinitions"})
+    EXPECT_NE(text.str().find(signal), std::string::npos) << signal;
+  EXPECT_FALSE(std::ifstream(testing::TempDir() + "/mx_dir_vcd/signals.partial.vcd").good());
+}
