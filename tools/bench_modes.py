@@ -5,22 +5,17 @@ both computed the same accuracies, write counts and spike counts bit for bit.
 
 Usage: tools/bench_modes.py [--repeat N] [--metaxbar build/metaxbar] CONFIG [-- extra run args]
 """
-import argparse
 import statistics
 import sys
 
-from bench_run import run_once
+from bench_run import parse_bench_args, run_once
 
 SAME = [("accuracy",), ("updates",), ("spikes",), ("samples",)]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("config")
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--metaxbar", default="build/metaxbar")
-    args, extra = parser.parse_known_args()
-    extra = [a for a in extra if a != "--"] + ["--set", "trace.window_samples=0"]
+    args, extra = parse_bench_args(__doc__)
+    extra += ["--set", "trace.window_samples=0"]
     walls = {"functional": [], "timed": []}
     cpus = {"functional": [], "timed": []}
     summaries = {}

@@ -34,13 +34,18 @@ def run_once(metaxbar, config, extra):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, summary
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_bench_args(doc):
+    """CONFIG, --repeat, --metaxbar, and everything else passed on to `metaxbar run`."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("config")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--metaxbar", default="build/metaxbar")
     args, extra = parser.parse_known_args()
-    extra = [a for a in extra if a != "--"]
+    return args, [a for a in extra if a != "--"]
+
+
+def main():
+    args, extra = parse_bench_args(__doc__)
     walls, cpus, rates = [], [], []
     peak = 0
     for i in range(args.repeat):
