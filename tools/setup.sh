@@ -15,7 +15,7 @@ esac
 
 packages=(cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libboost-program-options-dev
           libgtest-dev libbenchmark-dev zlib1g-dev dataset-fashion-mnist python3 python3-matplotlib
-          nodejs npm)
+          nodejs npm chromium)
 
 # NodeSource's nodejs package bundles npm and conflicts with Debian's npm package, so a
 # working command counts as installed for those two.

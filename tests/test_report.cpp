@@ -1,0 +1,193 @@
+// `metaxbar report` as a user meets it, and the memory and update-energy figures it shows:
+// two tiny timed runs (prob_meta and grad_acc on split-Fashion-MNIST), the report on both,
+// every figure it names exists, and headless Chromium opens the page with no network and
+// loads every image. The memory bits are checked against a hand count and the update energy
+// against the sum of its components.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int exit_code;
+  std::string output;
+};
+
+// Runs a shell command; stdout (and stderr when `with_stderr`) is captured.
+Outcome shell(const std::string& command, bool with_stderr = true) {
+  FILE* pipe = popen((command + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+Outcome metaxbar(const std::string& args) { return shell(std::string(MX_BINARY_DIR) + "/metaxbar " + args); }
+
+// A fresh directory per test and process: other build trees run this suite at the same time.
+std::string temp_dir(const std::string& name) {
+  const fs::path dir = fs::path(testing::TempDir()) / ("mx_report_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json read_summary(const std::string& run_dir) {
+  return nlohmann::json::parse(read_file(run_dir + "/summary.json"));
+}
+
+// A tiny timed run of a paper preset: two split tasks, 300 training and 100 test images.
+std::string tiny_run(const std::string& preset, const std::string& out) {
+  const Outcome run = metaxbar(std::string("run ") + MX_SOURCE_DIR + "/configs/paper/" + preset +
+                               ".json --mode timed --set data.train_samples=300 --set data.test_samples=100"
+                               " --set 'task.pairs=[[0,1],[2,3]]' --out " + out);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  return out;
+}
+
+const uint64_t kSynapses = 784 * 200 + 200 * 2;  // both layers of System A's 784-200-2 network
+
+}  // namespace
+
+TEST(Report, FiguresExistAndChromiumLoadsEveryImage) {
+  const std::string dir = temp_dir("render");
+  const std::string prob = tiny_run("split_fmnist_prob_nmem7", dir + "/prob");
+  const std::string grad = tiny_run("split_fmnist_gradacc_nmem7", dir + "/grad");
+  const std::string out = dir + "/report";
+  const Outcome report = metaxbar("report " + prob + " " + grad + " --out " + out);
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  // The constants behind the comparison are printed, with the arithmetic.
+  EXPECT_NE(report.output.find("update energy ratio = grad_acc / prob_meta"), std::string::npos) << report.output;
+  EXPECT_NE(report.output.find("memory saving = 1 - prob_meta / grad_acc"), std::string::npos) << report.output;
+  EXPECT_NE(report.output.find("157200 m x 16 b"), std::string::npos) << report.output;
+
+  const std::string index = out + "/index.html";
+  ASSERT_TRUE(fs::exists(index));
+  const std::string html = read_file(index);
+  EXPECT_NE(html.find("id=\"images-loaded\""), std::string::npos);
+  // Nothing from the network: no remote images, styles, scripts or fonts.
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"re((src|href)\s*=\s*"(https?:)?//)re"))) << "remote reference";
+
+  // Every image the page references exists and is not empty ...
+  std::set<std::string> referenced;
+  const std::regex reference(R"re((?:src|href)="([^"]+\.(?:png|svg))")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), reference); it != std::sregex_iterator(); ++it)
+    referenced.insert((*it)[1].str());
+  EXPECT_GE(referenced.size(), 2u * 9u) << "compare + 4 figures per run, PNG and SVG each";
+  for (const std::string& name : referenced) {
+    const fs::path path = fs::path(out) / name;
+    ASSERT_TRUE(fs::exists(path)) << name;
+    EXPECT_GT(fs::file_size(path), 0u) << name;
+  }
+  // ... and every figure file written is on the page.
+  size_t figures = 0;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    const std::string extension = entry.path().extension().string();
+    if (extension != ".png" && extension != ".svg") continue;
+    ++figures;
+    EXPECT_EQ(referenced.count(entry.path().filename().string()), 1u) << entry.path() << " not named in index.html";
+  }
+  EXPECT_EQ(figures, referenced.size());
+  for (const char* kind : {"accuracy_matrix", "task_accuracy", "energy", "endurance"})
+    EXPECT_TRUE(fs::exists(out + "/prob_" + kind + ".png")) << kind;
+  EXPECT_TRUE(fs::exists(out + "/compare_update_energy.png"));
+
+  const char* chromium = "/usr/bin/chromium";
+  if (::access(chromium, X_OK) != 0)
+    GTEST_SKIP() << "/usr/bin/chromium is missing: tools/setup.sh installs Debian's chromium for this check";
+  const std::string profile = dir + "/chromium-profile";
+  const Outcome dom = shell(std::string("timeout 120 ") + chromium +
+                                " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+                                " --disable-background-networking --disable-component-update --disable-sync"
+                                " --user-data-dir=" + profile + " --virtual-time-budget=5000 --dump-dom file://" +
+                                fs::absolute(index).string(),
+                            /*with_stderr=*/false);
+  ASSERT_EQ(dom.exit_code, 0) << dom.output;
+  std::smatch loaded;
+  ASSERT_TRUE(std::regex_search(dom.output, loaded, std::regex(R"re(id="images-loaded">(\d+)/(\d+)<)re")))
+      << "the page's load counter did not run:\n" << dom.output.substr(0, 2000);
+  const int images = std::stoi(loaded[2].str());
+  size_t img_tags = 0;
+  for (size_t at = html.find("<img "); at != std::string::npos; at = html.find("<img ", at + 1)) ++img_tags;
+  EXPECT_EQ(static_cast<size_t>(images), img_tags);
+  EXPECT_GT(images, 0);
+  EXPECT_EQ(std::stoi(loaded[1].str()), images) << "images loaded / total: " << loaded[0].str();
+  fs::remove_all(dir);
+}
+
+TEST(Report, DirectoryWithoutSummaryIsAClearError) {
+  const std::string dir = temp_dir("errors");
+  const std::string empty = dir + "/empty";
+  fs::create_directories(empty);
+  const Outcome missing = metaxbar("report " + empty + " --out " + dir + "/out");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find(empty + ": no summary.json"), std::string::npos) << missing.output;
+
+  const std::string broken = dir + "/broken";
+  fs::create_directories(broken);
+  std::ofstream(broken + "/summary.json") << "{\"seed\": 1, ";
+  const Outcome unreadable = metaxbar("report " + broken + " --out " + dir + "/out");
+  EXPECT_EQ(unreadable.exit_code, 2) << unreadable.output;
+  EXPECT_NE(unreadable.output.find(broken + "/summary.json"), std::string::npos) << unreadable.output;
+  EXPECT_NE(unreadable.output.find("not valid JSON"), std::string::npos) << unreadable.output;
+  EXPECT_FALSE(fs::exists(dir + "/out/index.html"));
+  fs::remove_all(dir);
+}
+
+TEST(Report, MemoryBitsMatchAHandCount) {
+  const std::string dir = temp_dir("memory");
+  const nlohmann::json prob = read_summary(tiny_run("split_fmnist_prob_nmem7", dir + "/prob"));
+  const nlohmann::json grad = read_summary(tiny_run("split_fmnist_gradacc_nmem7", dir + "/grad"));
+  // Default widths: m 16 b (one per synapse with the default sharing), accumulator 32 b;
+  // 16 device levels are 4 b of state per device, n_mem 7 devices per synapse.
+  EXPECT_EQ(prob["memory_bits"]["consolidation_total"].get<uint64_t>(), 16 * kSynapses);
+  EXPECT_EQ(grad["memory_bits"]["consolidation_total"].get<uint64_t>(), (16 + 32) * kSynapses);
+  EXPECT_DOUBLE_EQ(prob["memory_bits"]["consolidation_per_synapse"].get<double>(), 16.0);
+  EXPECT_DOUBLE_EQ(grad["memory_bits"]["consolidation_per_synapse"].get<double>(), 48.0);
+  EXPECT_EQ(prob["memory_bits"]["device_state_total"].get<uint64_t>(), 4 * 7 * kSynapses);
+  // The issue's bar: prob_meta's consolidation memory at least 60 % below grad_acc's.
+  const double saving = 1.0 - prob["memory_bits"]["consolidation_total"].get<double>() /
+                                  grad["memory_bits"]["consolidation_total"].get<double>();
+  EXPECT_GE(saving, 0.60);
+  fs::remove_all(dir);
+}
+
+TEST(Report, UpdateEnergyIsTheSumOfItsComponents) {
+  const std::string dir = temp_dir("energy");
+  for (const char* preset : {"split_fmnist_prob_nmem7", "split_fmnist_gradacc_nmem7"}) {
+    const nlohmann::json summary = read_summary(tiny_run(preset, dir + "/" + preset));
+    const nlohmann::json& energy = summary["energy_pj"];
+    double sum = 0;
+    for (const auto& [component, pj] : energy["update_components"].items()) {
+      sum += pj.get<double>();
+      // Each update component is the same figure as its ledger entry.
+      EXPECT_DOUBLE_EQ(pj.get<double>(), energy["by_component"][component].get<double>()) << preset << " " << component;
+    }
+    const double update = energy["update"].get<double>();
+    EXPECT_GT(update, 0) << preset;
+    EXPECT_NEAR(sum, update, 1e-6 * update) << preset;
+  }
+  fs::remove_all(dir);
+}

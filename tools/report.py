@@ -1,0 +1,945 @@
+#!/usr/bin/python3
+"""Figures (PNG and SVG) and an index.html for metaxbar run and sweep directories.
+
+Usage: metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]
+       /usr/bin/python3 tools/report.py RUN_OR_SWEEP_DIR... [--out DIR]
+
+A run directory holds summary.json (`metaxbar run`); a sweep directory holds sweep.json or
+results.jsonl (`metaxbar sweep`). The default output is RUN_DIR/report/ for one directory and
+traces/report/ for several. The page needs no network: images are relative paths beside it,
+styles and the one script are inline. Exit status 2 names a directory that is neither a run
+nor a sweep, or a summary that cannot be read.
+"""
+import argparse
+import csv
+import html
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_TECH = os.path.join(REPO, "configs", "tech", "default.json")
+
+# The parameter-update share of the ledger, in the order the ledger lists it.
+UPDATE_COMPONENTS = ["rng", "p_table", "sram_m", "sram_acc", "write_pulses", "verify_reads"]
+PHASE_COLOURS = {"inference": "tab:blue", "learning": "tab:orange"}
+COMPONENT_COLOURS = {
+    "rng": "tab:purple", "p_table": "tab:cyan", "sram_m": "tab:green", "sram_acc": "tab:red",
+    "write_pulses": "tab:orange", "verify_reads": "tab:brown", "total": "0.35",
+}
+# Tech-table entries the update energy and the endurance figures are built from.
+UPDATE_TECH_ENTRIES = ["lfsr_flipflop_bit", "lfsr_xor", "xorshift32_draw", "trng_bit", "lut_read", "comparator",
+                       "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset", "rram_read", "endurance_cycles"]
+
+
+class ReportError(Exception):
+    """A problem with the inputs the user should fix; reported with exit status 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+def group_digits(value):
+    """157200 -> '157 200' (space-grouped, as the SPEC writes counts)."""
+    return f"{int(value):,}".replace(",", " ")
+
+
+def energy_text(pj):
+    """A pJ figure in the unit that keeps it readable: '7.062 µJ'."""
+    if pj is None:
+        return "—"
+    magnitude = abs(pj)
+    for scale, unit in ((1e9, "mJ"), (1e6, "µJ"), (1e3, "nJ")):
+        if magnitude >= scale:
+            return f"{pj / scale:.4g} {unit}"
+    return f"{pj:.4g} pJ"
+
+
+def number_text(value, digits=4):
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
+        return group_digits(value)
+    if 1e3 <= abs(value) < 1e15:
+        return group_digits(round(value))  # cycles, bits: the fraction is noise at this size
+    return f"{value:.{digits}g}"
+
+
+def pj_text(pj, decimals=3):
+    """An exact pJ figure with grouped digits: '7 061 640.782 pJ'."""
+    return f"{pj:,.{decimals}f}".replace(",", " ") + " pJ"
+
+
+def percent_text(fraction):
+    return "—" if fraction is None else f"{100 * fraction:.2f} %"
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def dig(document, *keys, default=None):
+    """document[k0][k1]... or `default` when any level is missing."""
+    for key in keys:
+        if not isinstance(document, dict) or key not in document:
+            return default
+        document = document[key]
+    return document
+
+
+def slug(text):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "run"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+def read_json(path, what):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except OSError as error:
+        raise ReportError(f"{path}: cannot read {what}: {error.strerror}")
+    except ValueError as error:
+        raise ReportError(f"{path}: {what} is not valid JSON ({error})")
+
+
+def load_run(directory):
+    path = os.path.join(directory, "summary.json")
+    summary = read_json(path, "the run summary")
+    # The fields every figure needs; a summary without them is from something else.
+    for keys in (("accuracy", "matrix"), ("network", "rule"), ("seed",), ("mode",)):
+        if dig(summary, *keys) is None:
+            raise ReportError(f"{path}: not a metaxbar run summary (no '{'.'.join(keys)}')")
+    return {"kind": "run", "path": directory, "summary": summary}
+
+
+def read_results(directory):
+    """The sweep's results table as a list of dicts, from results.jsonl (typed) or results.csv."""
+    jsonl = os.path.join(directory, "results.jsonl")
+    if os.path.exists(jsonl):
+        rows = []
+        with open(jsonl) as f:
+            for number, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except ValueError:
+                        raise ReportError(f"{jsonl}:{number}: not valid JSON")
+        return rows
+    table = os.path.join(directory, "results.csv")
+    if os.path.exists(table):
+        with open(table, newline="") as f:
+            return [{k: parse_cell(v) for k, v in row.items()} for row in csv.DictReader(f)]
+    raise ReportError(f"{directory}: a sweep directory without results.jsonl or results.csv (has the sweep run?)")
+
+
+def parse_cell(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return text if text != "" else None
+
+
+def load_sweep(directory):
+    manifest_path = os.path.join(directory, "sweep.json")
+    manifest = read_json(manifest_path, "the sweep manifest") if os.path.exists(manifest_path) else {}
+    rows = read_results(directory)
+    axes = [axis["key"] for axis in manifest.get("axes", []) if "key" in axis]
+    if not axes and rows:
+        # Without a manifest the axis columns sit between 'index' and 'seed'.
+        keys = list(rows[0])
+        if "index" in keys and "seed" in keys:
+            axes = keys[keys.index("index") + 1:keys.index("seed")]
+    return {"kind": "sweep", "path": directory, "manifest": manifest, "rows": rows, "axes": axes}
+
+
+def load_input(directory):
+    if not os.path.isdir(directory):
+        raise ReportError(f"{directory}: no such directory")
+    if os.path.exists(os.path.join(directory, "sweep.json")) or os.path.exists(os.path.join(directory, "results.jsonl")):
+        return load_sweep(directory)
+    if not os.path.exists(os.path.join(directory, "summary.json")):
+        raise ReportError(f"{directory}: no summary.json (not a run directory) and no sweep.json or results.jsonl "
+                          "(not a sweep directory)")
+    return load_run(directory)
+
+
+def assign_labels(items):
+    """A short unique label per input (its directory name) and a file-name prefix from it."""
+    seen = {}
+    for item in items:
+        base = os.path.basename(os.path.normpath(item["path"])) or item["path"]
+        if base in ("report", "."):
+            base = os.path.basename(os.path.dirname(os.path.abspath(item["path"])))
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        item["label"] = base if count == 0 else f"{base}-{count + 1}"
+        item["slug"] = slug(item["label"])
+
+
+def load_tech(summary):
+    """The run's tech table: configs/tech/default.json, then the config's `tech` (a file or overrides)."""
+    tech = read_json(DEFAULT_TECH, "the default tech table")
+    overrides = dig(summary, "config", "tech", default={})
+    if isinstance(overrides, str):
+        # Runs resolve a tech path against their working directory; try that, then the repo.
+        candidates = [overrides, os.path.join(REPO, overrides)]
+        path = next((p for p in candidates if os.path.exists(p)), None)
+        if path is None:
+            raise ReportError(f"tech file '{overrides}' named by the run's config not found")
+        overrides = read_json(path, "the run's tech file")
+    for name, fields in (overrides or {}).items():
+        tech.setdefault(name, {}).update(fields)
+    return tech
+
+
+# ---------------------------------------------------------------------------------------------
+# The arithmetic behind the update energy and the memory figures
+
+def update_cost_inputs(summary, tech):
+    """Counts, widths and per-operation constants that produce energy_pj.update.
+
+    Every figure is a count from summary.updates times constants from the tech table, except
+    the RNG draw, whose cost depends on the generator's kind, bits and LFSR taps: that one is
+    read back from the ledger (energy / draws), which is exact.
+    """
+    updates = summary.get("updates", {})
+    ledger = summary.get("energy_pj", {})
+    draws = updates.get("rng_draws", 0)
+    rng_energy = dig(ledger, "update_components", "rng", default=0.0)
+
+    def constant(name):
+        return float(dig(tech, name, "energy_pj", default=0.0))
+
+    return {
+        "counts": {
+            "rng_draws": draws,
+            "p_evaluations": updates.get("p_evaluations", 0),
+            "m_reads": updates.get("m_reads", 0),
+            "m_writes": updates.get("m_writes", 0),
+            "accumulator_updates": updates.get("accumulator_updates", 0),
+            "set_pulses": updates.get("set_pulses", 0),
+            "reset_pulses": updates.get("reset_pulses", 0),
+            "verify_reads": dig(ledger, "operations", "verify_reads", default=0),
+        },
+        "widths": {
+            "m_bits": dig(summary, "memory_bits", "widths", "m_bits", default=dig(summary, "config", "memory", "m_bits")),
+            "acc_bits": dig(summary, "memory_bits", "widths", "acc_bits",
+                            default=dig(summary, "config", "memory", "acc_bits")),
+            "n_mem": dig(summary, "config", "device", "n_mem", default=1),
+            "rng_bits": dig(summary, "config", "rng", "bits", default=16),
+        },
+        "constants": {
+            "rng_draw": rng_energy / draws if draws else 0.0,
+            "lut_read": constant("lut_read"),
+            "comparator": constant("comparator"),
+            "sram_read_bit": constant("sram_read_bit"),
+            "sram_write_bit": constant("sram_write_bit"),
+            "rram_set": constant("rram_set"),
+            "rram_reset": constant("rram_reset"),
+            "rram_read": constant("rram_read"),
+        },
+        "rng_kind": dig(summary, "config", "rng", "kind", default="?"),
+    }
+
+
+def update_energy_terms(inputs):
+    """[(component, arithmetic text, pJ)] of the parameter-update energy from `inputs`."""
+    n, w, k = inputs["counts"], inputs["widths"], inputs["constants"]
+    g = group_digits
+    kind = inputs["rng_kind"]
+    draw_note = "ideal draws costed as the on-chip LFSR" if kind == "ideal" else f"{kind} draws"
+    m_read = n["m_reads"] * w["m_bits"] * k["sram_read_bit"]
+    m_write = n["m_writes"] * w["m_bits"] * k["sram_write_bit"]
+    acc_bits_moved = n["accumulator_updates"] * w["acc_bits"]
+    return [
+        ("rng", f"{g(n['rng_draws'])} draws x {k['rng_draw']:.6g} pJ/draw ({w['rng_bits']}-bit, {draw_note})",
+         n["rng_draws"] * k["rng_draw"]),
+        ("p_table", f"{g(n['p_evaluations'])} p evaluations x (lut_read {k['lut_read']:g} + comparator "
+                    f"{k['comparator']:g}) pJ", n["p_evaluations"] * (k["lut_read"] + k["comparator"])),
+        ("sram_m", f"({g(n['m_reads'])} m reads x {w['m_bits']} b x {k['sram_read_bit']:g} pJ/b) + "
+                   f"({g(n['m_writes'])} m writes x {w['m_bits']} b x {k['sram_write_bit']:g} pJ/b)", m_read + m_write),
+        ("sram_acc", f"{g(n['accumulator_updates'])} accumulator read-modify-writes x {w['acc_bits']} b x "
+                     f"(read {k['sram_read_bit']:g} + write {k['sram_write_bit']:g}) pJ/b",
+         acc_bits_moved * (k["sram_read_bit"] + k["sram_write_bit"])),
+        ("write_pulses", f"{g(n['set_pulses'])} SET x {k['rram_set']:g} pJ + {g(n['reset_pulses'])} RESET x "
+                         f"{k['rram_reset']:g} pJ", n["set_pulses"] * k["rram_set"] + n["reset_pulses"] * k["rram_reset"]),
+        ("verify_reads", f"{g(n['verify_reads'])} verify reads x n_mem {w['n_mem']} x rram_read {k['rram_read']:g} pJ",
+         n["verify_reads"] * w["n_mem"] * k["rram_read"]),
+    ]
+
+
+def update_energy_lines(summary, tech):
+    """The update energy rebuilt from constants, term by term, checked against the ledger."""
+    if summary.get("mode") != "timed":
+        return ["functional run: no energy ledger (run with --mode timed for energy and latency)"]
+    lines = []
+    total = 0.0
+    for component, text, pj in update_energy_terms(update_cost_inputs(summary, tech)):
+        ledger = dig(summary, "energy_pj", "update_components", component, default=0.0)
+        check = "" if math.isclose(pj, ledger, rel_tol=1e-6, abs_tol=1e-6) else f"   (ledger says {ledger:.6g} pJ!)"
+        lines.append(f"{component:>12}: {text} = {pj_text(pj)}{check}")
+        total += pj
+    ledger_total = dig(summary, "energy_pj", "update", default=0.0)
+    lines.append(f"{'update':>12}: sum of the above = {pj_text(total)} (ledger energy_pj.update {pj_text(ledger_total)})")
+    train = dig(summary, "samples", "train", default=0)
+    if train:
+        lines.append(f"{'per sample':>12}: {pj_text(ledger_total)} / {train} training samples = "
+                     f"{pj_text(ledger_total / train)}")
+    return lines
+
+
+def memory_lines(summary):
+    memory = summary.get("memory_bits", {})
+    rule = dig(summary, "network", "rule", default="?")
+    widths = memory.get("widths", {})
+    lines = [f"{rule}: {memory.get('arithmetic', '(no arithmetic in this summary)')}",
+             f"widths: m {widths.get('m_bits')} b, accumulator {widths.get('acc_bits')} b, "
+             f"hidden weight {widths.get('hidden_bits')} b, device state {widths.get('device_level_bits')} b per device",
+             f"consolidation per synapse = {number_text(memory.get('consolidation_total'))} b / "
+             f"{number_text(memory.get('synapses'))} synapses = {number_text(memory.get('consolidation_per_synapse'))} b"]
+    lines += [f"warning: {w}" for w in memory.get("warnings", [])]
+    return lines
+
+
+def data_signature(summary):
+    """What a run trained and tested on: runs with equal signatures saw the same samples' counts."""
+    return tuple((t.get("dataset"), t.get("train_samples"), t.get("test_samples")) for t in summary.get("tasks", []))
+
+
+def grad_acc_reference(run, runs):
+    """The grad_acc run `run` is compared with: itself if it is one, else one with the same data and
+    seed, else the same data, else the first grad_acc run."""
+    if dig(run["summary"], "network", "rule") == "grad_acc":
+        return run
+    candidates = [r for r in runs if dig(r["summary"], "network", "rule") == "grad_acc"]
+    same_data = [r for r in candidates if data_signature(r["summary"]) == data_signature(run["summary"])]
+    same_seed = [r for r in same_data if r["summary"].get("seed") == run["summary"].get("seed")]
+    for group in (same_seed, same_data, candidates):
+        if group:
+            return group[0]
+    return None
+
+
+def comparisons(runs):
+    """Per run: its grad_acc reference, the update-energy ratio (total and per training sample)
+    and the consolidation-memory saving against it (None where a figure is missing)."""
+    rows = []
+    for run in runs:
+        reference = grad_acc_reference(run, runs)
+        s, ref = run["summary"], (reference or {}).get("summary", {})
+        energy, ref_energy = dig(s, "energy_pj", "update"), dig(ref, "energy_pj", "update")
+        train, ref_train = dig(s, "samples", "train", default=0), dig(ref, "samples", "train", default=0)
+        memory, ref_memory = dig(s, "memory_bits", "consolidation_total"), dig(ref, "memory_bits", "consolidation_total")
+        rows.append({
+            "run": run, "reference": reference, "energy": energy, "ref_energy": ref_energy,
+            "energy_ratio": ratio(ref_energy, energy),
+            "per_sample": ratio(energy, train), "ref_per_sample": ratio(ref_energy, ref_train),
+            "per_sample_ratio": ratio(ratio(ref_energy, ref_train), ratio(energy, train)),
+            "memory": memory, "ref_memory": ref_memory,
+            "saving": 1 - memory / ref_memory if ref_memory and memory is not None else None,
+        })
+    return rows
+
+
+def comparison_lines(runs):
+    """The arithmetic of each run's update-energy ratio and memory saving against its grad_acc run."""
+    lines = []
+    for row in comparisons(runs):
+        run, reference = row["run"], row["reference"]
+        if reference is None:
+            return ["no grad_acc run among the inputs: no ratios to show"]
+        if reference is run:
+            continue
+        rule = dig(run["summary"], "network", "rule")
+        lines.append(f"[{run['label']} vs {reference['label']}]")
+        if row["energy_ratio"] is not None:
+            lines.append(f"  update energy ratio = grad_acc / {rule} = {pj_text(row['ref_energy'])} / "
+                         f"{pj_text(row['energy'])} = {row['energy_ratio']:.2f}x")
+        if row["per_sample_ratio"] is not None:
+            lines.append(f"  per training sample = {pj_text(row['ref_per_sample'], 1)} / {pj_text(row['per_sample'], 1)}"
+                         f" = {row['per_sample_ratio']:.2f}x")
+        if row["saving"] is not None:
+            lines.append(f"  memory saving = 1 - {rule} / grad_acc = 1 - {group_digits(row['memory'])} b / "
+                         f"{group_digits(row['ref_memory'])} b = {100 * row['saving']:.1f} %")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Output files: written under a temporary name beside the target, then renamed
+
+def atomic_write_text(path, text):
+    partial = f"{path}.tmp.{os.getpid()}"
+    with open(partial, "w") as f:
+        f.write(text)
+    os.replace(partial, path)
+
+
+class FigureWriter:
+    """Saves matplotlib figures as NAME.png and NAME.svg in the output directory."""
+
+    def __init__(self, out_dir, plt):
+        self.out_dir = out_dir
+        self.plt = plt
+
+    def save(self, figure, name):
+        for extension in ("png", "svg"):
+            target = os.path.join(self.out_dir, f"{name}.{extension}")
+            partial = f"{target}.tmp.{os.getpid()}"
+            figure.savefig(partial, format=extension, dpi=110)
+            os.replace(partial, target)
+        self.plt.close(figure)
+        return name
+
+    def adopt(self, source_png, name):
+        """Copies an image pair drawn elsewhere (the sweep's Pareto figure) into the output."""
+        for extension in ("png", "svg"):
+            source = os.path.splitext(source_png)[0] + "." + extension
+            target = os.path.join(self.out_dir, f"{name}.{extension}")
+            partial = f"{target}.tmp.{os.getpid()}"
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+        return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures of one run
+
+def task_names(summary, count):
+    names = [t.get("name", str(i)) for i, t in enumerate(summary.get("tasks", []))]
+    return (names + [str(i) for i in range(len(names), count)])[:count]
+
+
+def figure_accuracy_matrix(plt, summary, title):
+    matrix = summary["accuracy"]["matrix"]
+    size = len(matrix)
+    values = [[(100 * v if v is not None else math.nan) for v in row] for row in matrix]
+    names = task_names(summary, size)
+    figure, axes = plt.subplots(figsize=(1.1 * size + 2.8, 0.9 * size + 2.0))
+    image = axes.imshow(values, vmin=0, vmax=100, cmap="viridis")
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            if not math.isnan(value):
+                axes.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=9,
+                          color="black" if value > 60 else "white")
+    axes.set_xticks(range(size), names)
+    axes.set_yticks(range(size), [f"after {n}" for n in names])
+    axes.set_xlabel("tested task")
+    axes.set_title(f"{title}\naccuracy % R[i][j] (blank: not yet trained)", fontsize=9)
+    figure.colorbar(image, ax=axes, label="accuracy %")
+    figure.tight_layout()
+    return figure
+
+
+def figure_task_accuracy(plt, summary, title):
+    matrix = summary["accuracy"]["matrix"]
+    size = len(matrix)
+    names = task_names(summary, size)
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    for j in range(size):
+        xs = [i for i in range(j, size) if matrix[i][j] is not None]
+        axes.plot(xs, [100 * matrix[i][j] for i in xs], "o-", label=f"task {names[j]}")
+    means = [100 * sum(v for v in row if v is not None) / max(1, sum(v is not None for v in row)) for row in matrix]
+    axes.plot(range(size), means, "k--", linewidth=2, label="mean of tasks seen")
+    axes.set_xticks(range(size), [f"after {n}" for n in names])
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("accuracy %")
+    axes.set_title(f"{title}\neach task's accuracy across the sequence", fontsize=9)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=7, loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def figure_energy(plt, summary, title):
+    energy = summary["energy_pj"]
+    by_component_phase = energy.get("by_component_phase", {})
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [3, 1.2, 2.4]})
+
+    # Components span six decades (neuron updates vs RNG draws), so a log axis; every
+    # component belongs to one phase, so a bar per (component, phase) coloured by phase.
+    bars = [(f"{c} ({p})", v, p) for c, phases in by_component_phase.items() for p, v in phases.items() if v > 0]
+    bars.sort(key=lambda bar: bar[1])
+    left.barh([b[0] for b in bars], [b[1] for b in bars], color=[PHASE_COLOURS.get(b[2], "0.5") for b in bars])
+    left.set_xscale("log")
+    left.set_xlabel("energy (pJ, log scale)")
+    left.set_title("by component (colour: phase)", fontsize=9)
+    left.tick_params(axis="y", labelsize=8)
+    for phase, colour in PHASE_COLOURS.items():
+        left.bar(0, 0, color=colour, label=phase)
+    left.legend(fontsize=7, loc="lower right")
+
+    phases = energy.get("by_phase", {})
+    middle.bar(list(phases), [v / 1e6 for v in phases.values()], color=[PHASE_COLOURS.get(p, "0.5") for p in phases])
+    middle.set_ylabel("energy (µJ)")
+    middle.set_title("by phase", fontsize=9)
+
+    update = energy.get("update_components", {})
+    names = [c for c in UPDATE_COMPONENTS if c in update]
+    # A log axis cannot show zero: a zero component keeps its label and gets no bar.
+    right.bar(names, [update[c] if update[c] > 0 else math.nan for c in names],
+              color=[COMPONENT_COLOURS[c] for c in names])
+    right.set_yscale("log")
+    right.set_ylabel("energy (pJ, log scale; no bar = 0)")
+    right.set_title(f"parameter update: {energy_text(energy.get('update'))}", fontsize=9)
+    right.tick_params(axis="x", labelrotation=30, labelsize=8)
+    figure.suptitle(f"{title}: energy {energy_text(energy.get('total'))}", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def figure_endurance(plt, summary, title):
+    endurance = summary.get("endurance", {})
+    histogram = endurance.get("histogram", {})
+    edges, counts = histogram.get("bin_edges", []), histogram.get("counts", [])
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    if counts and len(edges) == len(counts) + 1:
+        # Trailing empty bins only stretch the axis.
+        last = max((i for i, c in enumerate(counts) if c > 0), default=0)
+        edges, counts = edges[:last + 2], counts[:last + 1]
+        widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
+        axes.bar(edges[:-1], [max(c, 0) for c in counts], width=widths, align="edge", color="tab:blue",
+                 edgecolor="white")
+        axes.set_yscale("log")
+    axes.set_xlabel("write pulses per device")
+    axes.set_ylabel("devices (log scale)")
+    lifetime = endurance.get("projected_lifetime_years")
+    lifetime_text = "unbounded (no writes)" if lifetime is None else f"{lifetime:.3g} years"
+    axes.set_title(f"{title}: write counts of {number_text(endurance.get('devices'))} devices\n"
+                   f"max {endurance.get('max_writes_per_device')}, mean {number_text(endurance.get('mean_writes_per_device'))}; "
+                   f"lifetime at {number_text(endurance.get('rated_cycles'))} cycles and "
+                   f"{number_text(endurance.get('samples_per_s'))} samples/s: {lifetime_text}", fontsize=8)
+    axes.grid(alpha=0.3, axis="y")
+    figure.tight_layout()
+    return figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures across runs
+
+def figure_update_comparison(plt, runs):
+    """Grouped bars of update-energy components per run, and consolidation bits per synapse."""
+    rows = comparisons(runs)
+    timed = [row for row in rows if row["run"]["summary"].get("mode") == "timed"]
+    width_in = max(13.0, 4.0 + 1.3 * len(runs))  # room for seven bars per run
+    figure, (left, right) = plt.subplots(1, 2, figsize=(width_in, 4.8), gridspec_kw={"width_ratios": [3, 1.4]})
+    series = UPDATE_COMPONENTS + ["total"]
+    width = 0.8 / len(series)
+    for s_index, component in enumerate(series):
+        values = []
+        for row in timed:
+            energy = row["run"]["summary"]["energy_pj"]
+            value = energy.get("update") if component == "total" else dig(energy, "update_components", component)
+            values.append(value if value else math.nan)  # no bar for zero on the log axis
+        positions = [i + (s_index - (len(series) - 1) / 2) * width for i in range(len(timed))]
+        left.bar(positions, values, width=width, label=component, color=COMPONENT_COLOURS[component])
+        if component == "total":
+            for x, value, row in zip(positions, values, timed):
+                if row["energy_ratio"] is not None and row["reference"] is not row["run"]:
+                    left.annotate(f"{row['energy_ratio']:.1f}x\nless" if row["energy_ratio"] > 1
+                                  else f"x{1 / row['energy_ratio']:.2f}", (x, value), textcoords="offset points",
+                                  xytext=(0, 3), ha="center", fontsize=7)
+    left.set_xticks(range(len(timed)),
+                    [f"{row['run']['label']}\n{dig(row['run']['summary'], 'network', 'rule')}" for row in timed],
+                    fontsize=7, rotation=30 if len(timed) > 3 else 0, ha="right" if len(timed) > 3 else "center")
+    left.set_yscale("log")
+    bottom, top = left.get_ylim()
+    left.set_ylim(bottom, top * 100)  # headroom for the legend and the ratio labels
+    left.set_ylabel("update energy (pJ, log scale; no bar = 0)")
+    left.set_title("parameter-update energy by component (label: its grad_acc run's energy / this run's)", fontsize=9)
+    left.legend(fontsize=7, ncol=len(series), loc="upper left")
+    if not timed:
+        left.text(0.5, 0.5, "no timed run: energy needs --mode timed", ha="center", transform=left.transAxes)
+
+    bits = [dig(row["run"]["summary"], "memory_bits", "consolidation_per_synapse", default=0) for row in rows]
+    right.bar(range(len(rows)), bits, color="tab:green")
+    for i, row in enumerate(rows):
+        note = f"{bits[i]:g} b" + (f"\n{100 * row['saving']:.0f} % less" if row["saving"] else "")
+        right.annotate(note, (i, bits[i]), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=7)
+    right.set_xticks(range(len(rows)), [row["run"]["label"] for row in rows], fontsize=7, rotation=30, ha="right")
+    right.set_ylabel("consolidation bits per synapse")
+    right.set_ylim(0, max(bits + [1]) * 1.35)
+    right.set_title("consolidation memory", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps
+
+def pareto_front(points):
+    """(cost, accuracy, label) points -> the ones no other point beats on both (cheaper and better)."""
+    front, best = [], -math.inf
+    for cost, accuracy, label in sorted(points, key=lambda p: (p[0], -p[1])):
+        if accuracy > best:
+            front.append((cost, accuracy, label))
+            best = accuracy
+    return front
+
+
+def sweep_design_means(sweep, column):
+    """Mean (cost, accuracy) over seeds of each design point (its axis values)."""
+    groups = {}
+    for row in sweep["rows"]:
+        cost, accuracy = row.get(column), row.get("accuracy.final_mean")
+        if row.get("status") != "ok" or not isinstance(cost, (int, float)) or not isinstance(accuracy, (int, float)):
+            continue
+        key = ", ".join(f"{a}={json.dumps(row.get(a))}" for a in sweep["axes"]) or "base"
+        groups.setdefault(key, []).append((cost, accuracy))
+    return [(sum(c for c, _ in v) / len(v), sum(a for _, a in v) / len(v), k) for k, v in groups.items()]
+
+
+SWEEP_COST_COLUMNS = ["energy_pj.total", "energy_pj.update"]
+
+
+def figure_sweep_front(plt, sweep):
+    """Our own accuracy-vs-energy front, used when tools/plot_pareto.py or pareto.csv is missing."""
+    columns = [c for c in SWEEP_COST_COLUMNS if sweep_design_means(sweep, c)]
+    if not columns:
+        return None
+    figure, panels = plt.subplots(1, len(columns), figsize=(6.4 * len(columns), 4.6), squeeze=False)
+    for panel, column in zip(panels[0], columns):
+        points = sweep_design_means(sweep, column)
+        front = pareto_front(points)
+        panel.scatter([p[0] for p in points], [p[1] for p in points], s=20, color="0.6", label="design points")
+        panel.plot([p[0] for p in front], [p[1] for p in front], "o-", color="tab:red", drawstyle="steps-post",
+                   label="Pareto front")
+        for cost, accuracy, label in front:
+            panel.annotate(label, (cost, accuracy), textcoords="offset points", xytext=(4, -10), fontsize=7)
+        costs = [p[0] for p in points]
+        if min(costs) > 0 and max(costs) / min(costs) > 100:
+            panel.set_xscale("log")
+        else:
+            panel.ticklabel_format(axis="x", useOffset=False)  # "+4.84e8" offsets hide the values
+        panel.set_xlabel(f"{column} (pJ, lower is better)")
+        panel.set_ylabel("accuracy.final_mean (higher is better)")
+        panel.grid(alpha=0.3)
+        panel.legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    return figure
+
+
+def draw_sweep_pareto(writer, sweep):
+    """The sweep's Pareto figure: tools/plot_pareto.py on a copy of its tables, else our own."""
+    script = os.path.join(REPO, "tools", "plot_pareto.py")
+    tables = [os.path.join(sweep["path"], name) for name in ("pareto.csv", "results.csv")]
+    name = f"{sweep['slug']}_pareto"
+    if os.path.exists(script) and all(os.path.exists(t) for t in tables):
+        # A scratch copy, so drawing never writes into the sweep directory others may be using.
+        with tempfile.TemporaryDirectory(prefix="mx-report-") as scratch:
+            for table in tables:
+                shutil.copy(table, scratch)
+            proc = subprocess.run([sys.executable, script, scratch], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+            drawn = os.path.join(scratch, "pareto.png")
+            if proc.returncode == 0 and os.path.exists(drawn) and os.path.exists(os.path.join(scratch, "pareto.svg")):
+                return writer.adopt(drawn, name), "tools/plot_pareto.py"
+            print(f"report: plot_pareto.py failed ({proc.stderr.strip() or proc.returncode}); drawing the front here",
+                  file=sys.stderr)
+    figure = figure_sweep_front(writer.plt, sweep)
+    return (writer.save(figure, name), "report.py (seed means)") if figure else (None, None)
+
+
+def sweep_front_rows(sweep):
+    """The front as table rows: from pareto.csv when the sweep wrote one, else computed here."""
+    path = os.path.join(sweep["path"], "pareto.csv")
+    if os.path.exists(path):
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+    rows = []
+    for column in SWEEP_COST_COLUMNS:
+        for cost, accuracy, label in pareto_front(sweep_design_means(sweep, column)):
+            rows.append({"cost_column": column, "design": label, "accuracy.final_mean": accuracy, "cost": cost})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+STYLE = """
+body { font-family: sans-serif; margin: 1.5em; max-width: 1400px; color: #222; }
+h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ccc; padding-top: 0.5em; } h3 { font-size: 1.05em; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+th { background: #f0f0f0; } td.text, th.text { text-align: left; }
+pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+figure { margin: 0.8em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
+.figures figure { flex: 1 1 560px; max-width: 100%; } .figures figure.wide { flex-basis: 100%; }
+figcaption { font-size: 0.85em; color: #555; }
+.note { color: #8a4b00; } #images-loaded { font-size: 0.8em; color: #888; }
+"""
+
+# Counts the images that actually decoded, so a headless browser (and a person) can check the
+# page shows every figure without a network.
+LOAD_CHECK = """
+function countLoadedImages() {
+  var images = document.images, loaded = 0;
+  for (var i = 0; i < images.length; i++) {
+    if (images[i].complete && images[i].naturalWidth > 0) loaded++;
+  }
+  document.getElementById('images-loaded').textContent = loaded + '/' + images.length;
+}
+if (document.readyState === 'complete') countLoadedImages(); else window.addEventListener('load', countLoadedImages);
+"""
+
+
+def esc(value):
+    return html.escape(str(value))
+
+
+def html_table(header, rows, text_columns=()):
+    """Rows of already-formatted cells; columns named in text_columns are left-aligned."""
+    def cell(tag, column, value):
+        cls = ' class="text"' if column in text_columns else ""
+        return f"<{tag}{cls}>{esc(value)}</{tag}>"
+    head = "".join(cell("th", i, h) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def html_figure(name, caption, wide=False):
+    # Multi-panel figures get the page's full width; the others sit two to a row.
+    style = ' class="wide"' if wide else ""
+    return (f'<figure{style}><a href="{esc(name)}.svg"><img src="{esc(name)}.png" alt="{esc(caption)}"></a>'
+            f'<figcaption>{esc(caption)} (<a href="{esc(name)}.svg">SVG</a>)</figcaption></figure>')
+
+
+def html_pre(lines):
+    return "<pre>" + esc("\n".join(lines)) + "</pre>"
+
+
+def key_numbers(run):
+    s = run["summary"]
+    energy, latency, endurance, memory = (s.get(k, {}) for k in ("energy_pj", "latency", "endurance", "memory_bits"))
+    timed = s.get("mode") == "timed"
+    lifetime = endurance.get("projected_lifetime_years")
+    rows = [
+        ("seed", s.get("seed")), ("mode", s.get("mode")), ("rule", dig(s, "network", "rule")),
+        ("dataset", ", ".join(sorted({t.get("dataset", "?") for t in s.get("tasks", [])}))),
+        ("tasks", len(s.get("tasks", []))),
+        ("training / test samples", f"{number_text(dig(s, 'samples', 'train'))} / {number_text(dig(s, 'samples', 'test'))}"),
+        ("final mean accuracy", percent_text(dig(s, "accuracy", "final_mean"))),
+        ("backward transfer (bwt)", f"{100 * dig(s, 'accuracy', 'bwt', default=0):+.2f} points"),
+        ("write pulses", number_text(dig(s, "updates", "write_pulses"))),
+    ]
+    if timed:
+        rows += [
+            ("energy total", energy_text(energy.get("total"))),
+            ("energy inference / learning", f"{energy_text(dig(energy, 'by_phase', 'inference'))} / "
+                                            f"{energy_text(dig(energy, 'by_phase', 'learning'))}"),
+            ("parameter-update energy", energy_text(energy.get("update"))),
+            ("energy per sample (train / test)", f"{energy_text(dig(energy, 'per_sample', 'train'))} / "
+                                                 f"{energy_text(dig(energy, 'per_sample', 'test'))}"),
+            ("cycles per sample (train / test)", f"{number_text(dig(latency, 'cycles_per_sample', 'train'))} / "
+                                                 f"{number_text(dig(latency, 'cycles_per_sample', 'test'))}"),
+            ("chip time", f"{number_text(latency.get('sim_time_s'))} s at {latency.get('clock_hz', 0) / 1e9:g} GHz"),
+        ]
+    else:
+        rows.append(("energy, latency", "functional run: none (run with --mode timed)"))
+    rows += [
+        ("consolidation memory", f"{number_text(memory.get('consolidation_total'))} b "
+                                 f"({number_text(memory.get('consolidation_per_synapse'))} b per synapse)"),
+        ("device state", f"{number_text(memory.get('device_state_total'))} b"),
+        ("memory arithmetic", memory.get("arithmetic", "—")),
+        ("max / mean writes per device", f"{endurance.get('max_writes_per_device')} / "
+                                         f"{number_text(endurance.get('mean_writes_per_device'))}"),
+        ("projected lifetime", "unbounded (no writes)" if lifetime is None else
+         f"{lifetime:.3g} years at {number_text(endurance.get('rated_cycles'))} rated cycles, "
+         f"{number_text(endurance.get('samples_per_s'))} training samples/s"),
+        ("devices past rated cycles", number_text(endurance.get("devices_past_rated_cycles"))),
+    ]
+    return html_table(["quantity", "value"], rows, text_columns=(0, 1))
+
+
+def component_table(summary):
+    """Every ledger component: energy, operations charged and the mean energy per operation."""
+    energy = summary["energy_pj"]
+    rows = []
+    for component, pj in energy.get("by_component", {}).items():
+        operations = dig(energy, "operations", component, default=0)
+        rows.append((component, pj_text(pj), number_text(operations),
+                     f"{pj / operations:.6g}" if operations else "—"))
+    return html_table(["component", "energy pJ", "operations", "pJ per operation"], rows, text_columns=(0,))
+
+
+def tech_table(tech, names):
+    rows = []
+    for name in names:
+        entry = tech.get(name, {})
+        figure = entry.get("energy_pj", entry.get("value"))
+        unit = "pJ" if "energy_pj" in entry else ""
+        rows.append((name, f"{figure:g} {unit}".strip() if figure is not None else "—",
+                     f"{entry['latency_ns']:g}" if "latency_ns" in entry else "—", entry.get("source", "")))
+    return html_table(["entry", "energy / value", "latency ns", "source"], rows, text_columns=(0, 3))
+
+
+def run_section(run, figures):
+    s, tech = run["summary"], run["tech"]
+    parts = [f'<h2 id="run-{esc(run["slug"])}">Run {esc(run["label"])}</h2>',
+             f'<p class="text">{esc(os.path.abspath(run["path"]))}</p>', key_numbers(run)]
+    for warning in dig(s, "memory_bits", "warnings", default=[]):
+        parts.append(f'<p class="note">memory warning: {esc(warning)}</p>')
+    parts.append('<div class="figures">' + "".join(
+        html_figure(name, caption, wide=name.endswith("_energy")) if name else f'<p class="note">{esc(caption)}</p>'
+        for name, caption in figures)
+        + "</div>")
+    parts.append("<h3>Memory: the arithmetic</h3>" + html_pre(memory_lines(s)))
+    parts.append("<h3>Parameter-update energy: counts x constants</h3>" + html_pre(update_energy_lines(s, tech)))
+    if s.get("mode") == "timed":
+        parts.append("<h3>Energy ledger by component</h3>" + component_table(s))
+    parts.append("<h3>Tech constants behind the update energy and endurance</h3>" + tech_table(tech, UPDATE_TECH_ENTRIES))
+    parts.append("<details><summary>The whole tech table of this run</summary>" + tech_table(tech, sorted(tech)) +
+                 "</details>")
+    return "\n".join(parts)
+
+
+def comparison_section(runs, figure_name):
+    table = []
+    for row in comparisons(runs):
+        s, reference = row["run"]["summary"], row["reference"]
+        table.append((row["run"]["label"], dig(s, "network", "rule"), s.get("mode"),
+                      percent_text(dig(s, "accuracy", "final_mean")), energy_text(row["energy"]),
+                      energy_text(row["per_sample"]), reference["label"] if reference else "—",
+                      f"{row['energy_ratio']:.2f}x" if row["energy_ratio"] else "—",
+                      number_text(dig(s, "memory_bits", "consolidation_per_synapse")), number_text(row["memory"]),
+                      percent_text(row["saving"])))
+    header = ["run", "rule", "mode", "final mean accuracy", "update energy", "update energy / training sample",
+              "grad_acc run compared with", "grad_acc / run (update energy)", "consolidation b / synapse",
+              "consolidation b total", "memory saving vs grad_acc"]
+    parts = ['<h2 id="compare">Compared rules</h2>',
+             "<p>Each run is compared with the grad_acc run of the same data and seed (else the same data, "
+             "else the first grad_acc run).</p>", html_table(header, table, text_columns=(0, 1, 2, 6))]
+    if figure_name:
+        parts.append(html_figure(figure_name, "update energy by component per run, and consolidation memory", wide=True))
+    parts.append(html_pre(comparison_lines(runs)))
+    return "\n".join(parts)
+
+
+def sweep_section(sweep, pareto_name, drawn_by):
+    parts = [f'<h2 id="sweep-{esc(sweep["slug"])}">Sweep {esc(sweep["label"])}</h2>',
+             f'<p class="text">{esc(os.path.abspath(sweep["path"]))}: {esc(sweep["manifest"].get("description", ""))}</p>']
+    rows = sweep["rows"]
+    ok = sum(r.get("status") == "ok" for r in rows)
+    parts.append(f"<p>{len(rows)} points, {ok} ok, {len(rows) - ok} not ok; axes: {esc(', '.join(sweep['axes']) or 'none')}</p>")
+    if pareto_name:
+        parts.append(html_figure(pareto_name, f"accuracy vs energy, Pareto fronts (drawn by {drawn_by})"))
+    else:
+        parts.append('<p class="note">no finished point has both an accuracy and an energy: no Pareto figure '
+                     "(energy needs mode timed)</p>")
+    front = sweep_front_rows(sweep)
+    if front:
+        header = list(front[0])
+        parts.append("<h3>Pareto front</h3>" + html_table(header, [[number_text(parse_cell(r.get(h))) if isinstance(
+            r.get(h), str) else number_text(r.get(h)) for h in header] for r in front], text_columns=(0,)))
+    if rows:
+        header = [h for h in rows[0] if h != "point"]
+        shown = rows[:500]
+        table_rows = [[number_text(r.get(h)) if not isinstance(r.get(h), (list, dict)) else json.dumps(r.get(h))
+                       for h in header] for r in shown]
+        parts.append("<h3>Results</h3>" + html_table(header, table_rows, text_columns=(header.index("status"),)
+                                                     if "status" in header else ()))
+        if len(rows) > len(shown):
+            parts.append(f"<p>first {len(shown)} of {len(rows)} rows; the whole table is results.csv</p>")
+    return "\n".join(parts)
+
+
+def page(runs, sweeps, body):
+    links = [f'<a href="#run-{esc(r["slug"])}">{esc(r["label"])}</a>' for r in runs]
+    links += [f'<a href="#sweep-{esc(s["slug"])}">{esc(s["label"])}</a>' for s in sweeps]
+    if len(runs) > 1:
+        links.insert(0, '<a href="#compare">compared rules</a>')
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>metaxbar report</title>"
+            f"<style>{STYLE}</style></head><body>\n<h1>metaxbar report</h1>\n"
+            f"<p>{len(runs)} run(s), {len(sweeps)} sweep(s): {' · '.join(links)}</p>\n{body}\n"
+            f'<p id="images-loaded">images not counted (scripts off)</p>\n<script>{LOAD_CHECK}</script>\n'
+            "</body></html>\n")
+
+
+# ---------------------------------------------------------------------------------------------
+
+def default_out(directories):
+    if len(directories) == 1:
+        return os.path.join(directories[0], "report")
+    return os.path.join("traces", "report")
+
+
+def build(items, out_dir, plt):
+    writer = FigureWriter(out_dir, plt)
+    runs = [i for i in items if i["kind"] == "run"]
+    sweeps = [i for i in items if i["kind"] == "sweep"]
+    sections, printed = [], []
+    if len(runs) > 1:
+        name = writer.save(figure_update_comparison(plt, runs), "compare_update_energy")
+        sections.append(comparison_section(runs, name))
+        printed += ["== compared rules"] + comparison_lines(runs)
+    for run in runs:
+        s, title = run["summary"], f"{run['label']} ({dig(run['summary'], 'network', 'rule')}, seed {run['summary']['seed']})"
+        run["tech"] = load_tech(s)
+        figures = [
+            (writer.save(figure_accuracy_matrix(plt, s, title), f"{run['slug']}_accuracy_matrix"),
+             "accuracy matrix: R[i][j] after training task i, tested on task j"),
+            (writer.save(figure_task_accuracy(plt, s, title), f"{run['slug']}_task_accuracy"),
+             "accuracy of each task across the sequence"),
+        ]
+        if s.get("mode") == "timed" and "energy_pj" in s:
+            figures.append((writer.save(figure_energy(plt, s, title), f"{run['slug']}_energy"),
+                            "energy by component, by phase, and the parameter-update components"))
+        else:
+            figures.append((None, "functional run: no energy breakdown (energy needs --mode timed)"))
+        figures.append((writer.save(figure_endurance(plt, s, title), f"{run['slug']}_endurance"),
+                        "write-count histogram (endurance)"))
+        sections.append(run_section(run, figures))
+        printed += [f"== {run['label']}"] + memory_lines(s) + update_energy_lines(s, run["tech"])
+    for sweep in sweeps:
+        pareto_name, drawn_by = draw_sweep_pareto(writer, sweep)
+        sections.append(sweep_section(sweep, pareto_name, drawn_by))
+    atomic_write_text(os.path.join(out_dir, "index.html"), page(runs, sweeps, "\n".join(sections)))
+    return printed
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="metaxbar report", description=__doc__.splitlines()[0])
+    parser.add_argument("directories", nargs="+", metavar="RUN_OR_SWEEP_DIR")
+    parser.add_argument("--out", help="output directory (default: RUN_DIR/report for one input, traces/report)")
+    args = parser.parse_args(argv)
+    try:
+        items = [load_input(d) for d in args.directories]
+    except ReportError as error:
+        print(f"report: error: {error}", file=sys.stderr)
+        return 2
+    assign_labels(items)
+    try:
+        import matplotlib
+        matplotlib.use("Agg")  # no display on build machines and cluster nodes
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"report: error: matplotlib is missing for {sys.executable} "
+              "(Debian: apt-get install python3-matplotlib; run with /usr/bin/python3)", file=sys.stderr)
+        return 3
+    out_dir = args.out or default_out(args.directories)
+    os.makedirs(out_dir, exist_ok=True)
+    try:
+        printed = build(items, out_dir, plt)
+    except ReportError as error:
+        print(f"report: error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(printed))
+    print(f"wrote {os.path.join(out_dir, 'index.html')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
