@@ -11,28 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/cli_harness.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using mx::testing_support::Outcome;
 
-Outcome metaxbar(const std::string& args) {
-  const std::string command = std::string(MX_BINARY_DIR) + "/metaxbar " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-std::string temp_dir(const std::string& name) {
-  const std::string dir = testing::TempDir() + "/mx_cli_" + name;
-  std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
-  return dir;
-}
+Outcome metaxbar(const std::string& args) { return mx::testing_support::run_metaxbar(args); }
+std::string temp_dir(const std::string& name) { return mx::testing_support::fresh_temp_dir("cli", name); }
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -101,10 +87,7 @@ TEST(Cli, TruncatedIdxFileIsAnErrorAndLeavesEarlierResultsIntact) {
   write(dir + "/summary.json", "{\"earlier\": true}\n");
   write(dir + "/c.json", R"({"data": {"dir": ")" + data + R"("}})");
   expect_one_line_error(metaxbar("run " + dir + "/c.json --out " + dir), "t10k-labels-idx1-ubyte.gz: truncated");
-  std::ifstream earlier(dir + "/summary.json");
-  std::stringstream text;
-  text << earlier.rdbuf();
-  EXPECT_EQ(text.str(), "{\"earlier\": true}\n");
+  EXPECT_EQ(mx::testing_support::read_text(dir + "/summary.json"), "{\"earlier\": true}\n");
 }
 
 TEST(Cli, CorruptGzipIsAnError) {

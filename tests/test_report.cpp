@@ -4,6 +4,8 @@
 // loads every image. The memory bits are checked against a hand count and the update energy
 // against the sum of its components.
 #include <gtest/gtest.h>
+
+#include "support/cli_harness.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,40 +24,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
+using mx::testing_support::Outcome;
+using mx::testing_support::read_text;
 
-// Runs a shell command; stdout (and stderr when `with_stderr`) is captured.
 Outcome shell(const std::string& command, bool with_stderr = true) {
-  FILE* pipe = popen((command + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return mx::testing_support::run_shell(command, with_stderr);
 }
-
-Outcome metaxbar(const std::string& args) { return shell(std::string(MX_BINARY_DIR) + "/metaxbar " + args); }
-
-// A fresh directory per test and process: other build trees run this suite at the same time.
-std::string temp_dir(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("mx_report_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+Outcome metaxbar(const std::string& args) { return mx::testing_support::run_metaxbar(args); }
+std::string temp_dir(const std::string& name) { return mx::testing_support::fresh_temp_dir("report", name); }
 
 nlohmann::json read_summary(const std::string& run_dir) {
-  return nlohmann::json::parse(read_file(run_dir + "/summary.json"));
+  return nlohmann::json::parse(read_text(run_dir + "/summary.json"));
 }
 
 // A tiny timed run of a paper preset: two split tasks, 300 training and 100 test images.
@@ -85,7 +64,7 @@ TEST(Report, FiguresExistAndChromiumLoadsEveryImage) {
 
   const std::string index = out + "/index.html";
   ASSERT_TRUE(fs::exists(index));
-  const std::string html = read_file(index);
+  const std::string html = read_text(index);
   EXPECT_NE(html.find("id=\"images-loaded\""), std::string::npos);
   // Nothing from the network: no remote images, styles, scripts or fonts.
   EXPECT_FALSE(std::regex_search(html, std::regex(R"re((src|href)\s*=\s*"(https?:)?//)re"))) << "remote reference";

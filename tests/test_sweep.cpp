@@ -4,6 +4,8 @@
 // resuming after a kill, merging shards and writing Slurm scripts.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "support/cli_harness.h"
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -36,21 +38,11 @@ using nlohmann::ordered_json;
 
 const std::string kFashion = "/usr/share/datasets/fashion-mnist";
 
-std::string temp_dir(const std::string& name) {
-  const std::string dir = testing::TempDir() + "/mx_sweep_" + name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+std::string temp_dir(const std::string& name) { return mx::testing_support::fresh_temp_dir("sweep", name); }
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using mx::testing_support::read_text;
 
 // A base config for a tiny but real run: one task of split-Fashion-MNIST, 200/100 samples.
 std::string tiny_base(const std::string& dir) {
@@ -80,25 +72,14 @@ std::string parse_error(const std::string& dir, const std::string& body) {
 
 #define EXPECT_CONTAINS(text, needle) EXPECT_NE(std::string(text).find(needle), std::string::npos) << (text)
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
+using mx::testing_support::Outcome;
 
-Outcome metaxbar(const std::string& args) {
-  const std::string command = std::string(MX_BINARY_DIR) + "/metaxbar " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+Outcome metaxbar(const std::string& args) { return mx::testing_support::run_metaxbar(args); }
 
 // The table with wall_s removed: the only column that may differ between equal runs.
 std::vector<json> rows_without_wall_time(const std::string& jsonl_path) {
   std::vector<json> rows;
-  std::istringstream lines(read(jsonl_path));
+  std::istringstream lines(read_text(jsonl_path));
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
@@ -510,7 +491,7 @@ TEST(SweepSlurm, NoSubmitWritesTheScriptWithAbsolutePaths) {
   const Outcome outcome =
       metaxbar("sweep " + sweep + " --out " + dir + "/out --slurm --no-submit --time 5 --cpus-per-task 1");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
-  const std::string script = read(dir + "/out/sweep.sbatch");
+  const std::string script = read_text(dir + "/out/sweep.sbatch");
   EXPECT_CONTAINS(script, "#SBATCH --array=0-3\n");
   EXPECT_CONTAINS(script, "#SBATCH --time=5\n");
   EXPECT_CONTAINS(script, "sweep '" + fs::absolute(sweep).lexically_normal().string() + "' --out '" +
@@ -545,12 +526,12 @@ TEST(SweepRun, SmallSweepWritesItsTablesInPointOrder) {
     const std::string point = dir + "/out/points/" + expanded.points[i].id;
     EXPECT_TRUE(fs::exists(point + "/summary.json"));
     EXPECT_TRUE(fs::exists(point + "/stderr.txt"));
-    EXPECT_EQ(json::parse(read(point + "/config.json")), expanded.point_config(expanded.points[i]));
+    EXPECT_EQ(json::parse(read_text(point + "/config.json")), expanded.point_config(expanded.points[i]));
   }
-  const std::string csv = read(dir + "/out/results.csv");
+  const std::string csv = read_text(dir + "/out/results.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
   EXPECT_EQ(csv.rfind("point,index,device.n_mem,seed,status,error,accuracy.final_mean,", 0), 0u);
-  EXPECT_EQ(mx::sweep_from_manifest(json::parse(read(dir + "/out/sweep.json")), "m").fingerprint, expanded.fingerprint);
+  EXPECT_EQ(mx::sweep_from_manifest(json::parse(read_text(dir + "/out/sweep.json")), "m").fingerprint, expanded.fingerprint);
   EXPECT_TRUE(fs::exists(dir + "/out/pareto.csv"));
   // The figure needs a python3 with matplotlib; without one the sweep skips it quietly.
   if (std::system("/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1") == 0) {
@@ -624,7 +605,7 @@ TEST(SweepRun, KilledSweepResumesWithoutRedoingFinishedPoints) {
   const Outcome reference = metaxbar("sweep " + sweep + " --out " + dir + "/reference -j 2");
   ASSERT_EQ(reference.exit_code, 0) << reference.output;
   EXPECT_EQ(rows_without_wall_time(out + "/results.jsonl"), rows_without_wall_time(dir + "/reference/results.jsonl"));
-  EXPECT_EQ(read(out + "/sweep.json"), read(dir + "/reference/sweep.json"));
+  EXPECT_EQ(read_text(out + "/sweep.json"), read_text(dir + "/reference/sweep.json"));
 }
 
 TEST(SweepRun, ResumeRefusesPointsFinishedWithAnotherConfig) {
@@ -678,16 +659,9 @@ TEST(SweepSlurm, RealSingleNodeClusterMatchesALocalRun) {
     GTEST_SKIP() << "set MX_SLURM_TEST=1 (CI sets CI) to install Slurm and run a sweep as an array job";
   const std::string dir = temp_dir("slurm");
   // The script bounds itself (package install, daemons, job); `timeout` is the last resort.
-  const Outcome outcome = [&] {
-    const std::string command = "timeout -k 10 600 bash " + std::string(MX_SOURCE_DIR) + "/tools/slurm_test.sh " +
-                                std::string(MX_BINARY_DIR) + "/metaxbar " + dir + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    char buffer[4096];
-    while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-    const int status = pclose(pipe);
-    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-  }();
+  const Outcome outcome = mx::testing_support::run_shell("timeout -k 10 600 bash " + std::string(MX_SOURCE_DIR) +
+                                                          "/tools/slurm_test.sh " + std::string(MX_BINARY_DIR) +
+                                                          "/metaxbar " + dir);
   EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
   EXPECT_CONTAINS(outcome.output, "slurm_test: PASS");
 }
