@@ -137,29 +137,12 @@ json rule_memory(const Config& config, const SpikingNetwork& network) {
   return memory_bits(layers, widths);
 }
 
-}  // namespace
-
-RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
-                         const std::string& trace_dir) {
-  const auto start = std::chrono::steady_clock::now();
-  const uint64_t seed = config.get_uint("seed");
-  const std::string mode = config.get_string("mode");
-
-  TaskSequence sequence = build_task_sequence(config);
-  const Task& first = sequence.tasks.front();
-  SpikingNetwork network(config, first.dataset->pixels(), first.n_outputs, seed);
-  // Both runners exist before any sample runs, so a chip that cannot be built fails before
-  // the simulation starts.
-  std::unique_ptr<TimedRunner> timed;
-  FunctionalRunner functional(network);
-  if (mode == "timed") timed = std::make_unique<TimedRunner>(config, network, trace_dir);
-  SampleRunner& runner = timed ? static_cast<SampleRunner&>(*timed) : functional;
-  const ReplayResult replay = replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
-
-  RunOutput out;
-  json& s = out.summary;
-  s["seed"] = seed;
-  s["mode"] = mode;
+// What every run reports, whatever its network: seed, mode, config, tasks, accuracy,
+// samples and the endurance of the two crossbar layers.
+void common_summary(const Config& config, const TaskSequence& sequence, const ReplayResult& replay,
+                    const SynapseArray* const arrays[2], json& s) {
+  s["seed"] = config.get_uint("seed");
+  s["mode"] = config.get_string("mode");
   s["config"] = config.resolved();
   json tasks = json::array();
   for (const Task& task : sequence.tasks)
@@ -168,36 +151,70 @@ RunOutput run_experiment(const Config& config, const std::function<void(const Re
                      {"train_samples", task.train.size()},
                      {"test_samples", task.test.size()}});
   s["tasks"] = tasks;
-  s["network"] = {{"inputs", network.inputs()},
-                  {"hidden", network.hidden()},
-                  {"outputs", network.outputs()},
-                  {"rule", network.rule().name()}};
   s["accuracy"] = {{"matrix", replay.accuracy.to_json()},
                    {"final_mean", replay.accuracy.final_mean()},
                    {"final_per_task", replay.accuracy.final_per_task()},
                    {"bwt", replay.accuracy.backward_transfer()}};
-  s["updates"] = update_statistics(network);
-  s["spikes"] = {{"input", network.spike_count(0)}, {"hidden", network.spike_count(1)}, {"output", network.spike_count(2)}};
-  s["device"] = {{"levels", network.array(0).table().to_json()},
-                 {"r_f_ohm", {network.array(0).r_f(), network.array(1).r_f()}},
-                 {"r_b_ohm", {network.array(0).r_b(), network.array(1).r_b()}}};
   s["samples"] = {{"train", replay.train_samples}, {"test", replay.test_samples}};
-  s["memory_bits"] = rule_memory(config, network);
-  for (const auto& warning : s["memory_bits"]["warnings"])
-    std::fprintf(stderr, "metaxbar: warning: %s\n", warning.get<std::string>().c_str());
+  s["device"] = {{"levels", arrays[0]->table().to_json()},
+                 {"r_f_ohm", {arrays[0]->r_f(), arrays[1]->r_f()}},
+                 {"r_b_ohm", {arrays[0]->r_b(), arrays[1]->r_b()}}};
   EnduranceInputs endurance;
-  for (unsigned layer = 0; layer < 2; ++layer) endurance.write_counts.push_back(&network.array(layer).write_counts());
+  for (unsigned layer = 0; layer < 2; ++layer) endurance.write_counts.push_back(&arrays[layer]->write_counts());
   endurance.training_samples = replay.train_samples;
   const double rated = config.get_double("endurance.rated_cycles");
   endurance.rated_cycles = rated > 0 ? rated : load_tech(config).endurance_cycles();
   endurance.samples_per_s = config.get_double("endurance.samples_per_s");
   s["endurance"] = endurance_report(endurance);
+  s["train_samples_per_s"] = replay.train_wall_s > 0 ? replay.train_samples / replay.train_wall_s : 0.0;
+}
+
+void report_warnings(const json& memory) {
+  for (const auto& warning : memory["warnings"])
+    std::fprintf(stderr, "metaxbar: warning: %s\n", warning.get<std::string>().c_str());
+}
+
+// System A: the spiking network, functional or on the timed chip.
+json run_spiking(const Config& config, const TaskSequence& sequence,
+                 const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir) {
+  const Task& first = sequence.tasks.front();
+  SpikingNetwork network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"));
+  // Both runners exist before any sample runs, so a chip that cannot be built fails before
+  // the simulation starts.
+  std::unique_ptr<TimedRunner> timed;
+  FunctionalRunner functional(network);
+  if (config.get_string("mode") == "timed") timed = std::make_unique<TimedRunner>(config, network, trace_dir);
+  SampleRunner& runner = timed ? static_cast<SampleRunner&>(*timed) : functional;
+  const ReplayResult replay = replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
+
+  json s;
+  const SynapseArray* arrays[2] = {&network.array(0), &network.array(1)};
+  common_summary(config, sequence, replay, arrays, s);
+  s["network"] = {{"kind", "snn"},
+                  {"inputs", network.inputs()},
+                  {"hidden", network.hidden()},
+                  {"outputs", network.outputs()},
+                  {"rule", network.rule().name()}};
+  s["updates"] = update_statistics(network);
+  s["spikes"] = {{"input", network.spike_count(0)}, {"hidden", network.spike_count(1)}, {"output", network.spike_count(2)}};
+  s["memory_bits"] = rule_memory(config, network);
+  report_warnings(s["memory_bits"]);
   if (timed) {
     s.update(timed->summary());
     if (!trace_dir.empty()) timed->write_traces(trace_dir);
   }
-  s["train_samples_per_s"] = replay.train_wall_s > 0 ? replay.train_samples / replay.train_wall_s : 0.0;
-  s["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+}  // namespace
+
+RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
+                         const std::string& trace_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const TaskSequence sequence = build_task_sequence(config);
+  RunOutput out;
+  out.summary = run_spiking(config, sequence, on_progress, trace_dir);
+  out.summary["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 

@@ -54,6 +54,7 @@ ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleR
         ++result.train_samples;
         advance(train_stage);
       }
+    runner.end_training();
     result.train_wall_s += seconds_since(train_start);
     for (size_t j = 0; j <= i; ++j) {
       const std::string test_stage = "test task " + std::to_string(j + 1) + " after " + std::to_string(i + 1);

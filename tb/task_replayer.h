@@ -4,6 +4,8 @@
 // either the functional kernels or the timed SystemC model behind the same interface.
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "data/tasks.h"
@@ -17,21 +19,30 @@ class SampleRunner {
   virtual ~SampleRunner() = default;
   virtual void begin_task(size_t task_index) = 0;
   virtual SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) = 0;
-  virtual SpikingNetwork& network() = 0;
+  // After a task's training samples, before it is tested (a mini-batch learner applies its
+  // last partial batch here).
+  virtual void end_training() {}
 };
 
-// The untimed mode: the network's phases back to back.
+// The untimed mode of any network with run_sample/begin_task: its phases back to back.
+template <typename Network>
 class FunctionalRunner : public SampleRunner {
  public:
-  explicit FunctionalRunner(SpikingNetwork& network) : network_(network) {}
+  explicit FunctionalRunner(Network& network) : network_(network) {}
   void begin_task(size_t task_index) override { network_.begin_task(task_index); }
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override {
     return network_.run_sample(image, permutation, target);
   }
-  SpikingNetwork& network() override { return network_; }
+  void end_training() override {
+    if constexpr (has_flush<Network>::value) network_.flush();
+  }
 
  private:
-  SpikingNetwork& network_;
+  template <typename T, typename = void>
+  struct has_flush : std::false_type {};
+  template <typename T>
+  struct has_flush<T, std::void_t<decltype(std::declval<T&>().flush())>> : std::true_type {};
+  Network& network_;
 };
 
 struct ReplayProgress {

@@ -17,7 +17,6 @@ class TimedRunner : public SampleRunner {
   TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir);
   void begin_task(size_t task_index) override;
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
-  SpikingNetwork& network() override { return network_; }
 
   // energy_pj and latency sections of summary.json.
   nlohmann::json summary() const;

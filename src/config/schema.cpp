@@ -51,8 +51,7 @@ Schema build_run_schema() {
   s.add(integer("task.epochs", 1, 1, 1000, "passes over each task's training set"));
 
   // Network and encoding (SPEC §1.1-1.3).
-  s.add(choice("network.kind", "snn", {"snn", "qnn"},
-               "snn: System A's spiking network; qnn: System B's quantized perceptron (qnn.* keys)"));
+  s.add(choice("network.kind", "snn", {"snn"}, "snn: System A's spiking network"));
   s.add(integer("network.hidden", 200, 1, 1e6, "hidden neurons"));
   s.add(integer("network.steps", 150, 1, 1e6, "time steps per sample (dt = 1 ms)"));
   s.add(number("network.input_rate_hz", 250, 0, 1000, "input spike rate of a pixel of value 1"));
