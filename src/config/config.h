@@ -42,8 +42,6 @@ class Schema {
 
 // The schema of a run: every key of every block (schema.cpp).
 const Schema& run_schema();
-// System B's keys (qnn.*), declared beside its code (src/qnn/qnn_schema.cpp).
-void add_qnn_keys(Schema& schema);
 
 class Config {
  public:

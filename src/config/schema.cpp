@@ -156,7 +156,6 @@ Schema build_run_schema() {
                                     "{name: {energy_pj, latency_ns, source}} (configs/tech/default.json)"));
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
-  add_qnn_keys(s);
   return s;
 }
 
