@@ -137,8 +137,7 @@ void ChipTop::sequencer() {
         hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
         output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
         pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
-        quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
-        quantum_.sync();
+        sync_to_chip_time();
       }
     }
     now_ps_ = learn_op(LearnOp::end_sample, 1, now_ps_, &result_);
@@ -160,9 +159,14 @@ void ChipTop::sequencer() {
                                   {learning_key_, ledger.phase_pj(Phase::learning)}});
     }
     sample_costs_.push_back(std::move(cost));
-    quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
-    quantum_.sync();
+    sync_to_chip_time();
   }
+}
+
+// Hands the chip time the sequencer kept in picoseconds to the SystemC kernel.
+void ChipTop::sync_to_chip_time() {
+  quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
+  quantum_.sync();
 }
 
 uint64_t ChipTop::mesh_transfer(std::vector<Burst>& bursts, Phase phase) {

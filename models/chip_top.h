@@ -62,6 +62,7 @@ class ChipTop : public sc_core::sc_module {
 
  private:
   void sequencer();
+  void sync_to_chip_time();
   void run_step(int t);
   uint64_t forward_layer(unsigned layer, int t, uint64_t ready_ps);
   uint64_t mesh_transfer(std::vector<Burst>& bursts, Phase phase);
