@@ -2,7 +2,9 @@
 // What every block of the chip shares: the energy ledger (one component per kind of block),
 // the per-operation costs, and the timeline recorder, which is on only for the samples in
 // the trace window.
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "chip/chip_costs.h"
 #include "hw/energy_ledger.h"
@@ -10,10 +12,20 @@
 
 namespace mx {
 
+constexpr ComponentId kAbsentComponent = std::numeric_limits<ComponentId>::max();
+
 struct ChipComponents {
   ComponentId row_drivers, crossbar, adc, noc, neuron_cores, error_unit, rng, p_table, sram_m, sram_acc,
       write_pulses, verify_reads;
+  // System B's digital unit: its arithmetic, and its SRAM for hidden weights, optimizer
+  // state and the mini-batch gradient buffer (absent on the spiking chip).
+  ComponentId digital_unit = kAbsentComponent, sram_hidden = kAbsentComponent,
+              sram_optimizer = kAbsentComponent, sram_gradient = kAbsentComponent;
 };
+
+// Which chip the ledger describes: the spiking one (System A) or the perceptron with its
+// digital unit (System B), which adds the unit's components.
+enum class ChipKind { spiking, perceptron };
 
 struct ChipContext {
   EnergyLedger ledger;
@@ -22,7 +34,7 @@ struct ChipContext {
   ChromeTrace timeline;
   bool recording = false;
 
-  explicit ChipContext(const ChipCosts& chip_costs) : costs(chip_costs) {
+  explicit ChipContext(const ChipCosts& chip_costs, ChipKind kind = ChipKind::spiking) : costs(chip_costs) {
     ChipComponents& c = components;
     c.row_drivers = ledger.add_component("row_drivers");
     c.crossbar = ledger.add_component("crossbar");
@@ -36,6 +48,25 @@ struct ChipContext {
     c.sram_acc = ledger.add_component("sram_acc");
     c.write_pulses = ledger.add_component("write_pulses");
     c.verify_reads = ledger.add_component("verify_reads");
+    if (kind == ChipKind::perceptron) {
+      c.digital_unit = ledger.add_component("digital_unit");
+      c.sram_hidden = ledger.add_component("sram_hidden");
+      c.sram_optimizer = ledger.add_component("sram_optimizer");
+      c.sram_gradient = ledger.add_component("sram_gradient");
+    }
+  }
+
+  // The components whose learning-phase energy is the parameter-update energy: what
+  // deciding and applying weight updates costs (RNG draws, p_update lookups and
+  // comparisons, m and accumulator SRAM; System B's optimizer arithmetic and its hidden-
+  // weight, optimizer-state and gradient SRAM) plus the write pulses and verify reads. The
+  // error computation is learning-phase work every rule needs and stays out.
+  std::vector<ComponentId> update_components() const {
+    const ChipComponents& c = components;
+    std::vector<ComponentId> ids = {c.rng, c.p_table, c.sram_m, c.sram_acc, c.write_pulses, c.verify_reads};
+    for (ComponentId id : {c.digital_unit, c.sram_hidden, c.sram_optimizer, c.sram_gradient})
+      if (id != kAbsentComponent) ids.push_back(id);
+    return ids;
   }
 
   // A busy interval on a named track of the timeline, when recording.

@@ -1,7 +1,5 @@
 #include "models/chip_top.h"
 
-#include <cstdio>
-
 #include "chip/chip_costs.h"
 #include "config/config.h"
 #include "learning/prob_metaplasticity.h"
@@ -35,20 +33,18 @@ Floorplan make_plan(const Config& config, const SpikingNetwork& network) {
 }  // namespace
 
 ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network)
-    : sc_module(name),
+    : ChipBase(name, config, make_plan(config, network),
+               [&](const Floorplan& plan) { return make_context(config, network, plan); }),
       tiles("tiles"),
       cores("cores"),
       mesh("mesh"),
       controller("controller"),
       network_(network),
-      floorplan_(make_plan(config, network)),
-      context_(make_context(config, network, floorplan_)),
       step_signal_("step"),
       input_spikes_signal_("input_spikes"),
       hidden_spikes_signal_("hidden_spikes"),
       output_spikes_signal_("output_spikes"),
       pulses_signal_("pulses") {
-  window_samples_ = config.get_uint("trace.window_samples");
   ChipContext& context = *context_;
   std::vector<const CrossbarTile*> layer_tiles[2];
   for (const TilePlacement& placement : floorplan_.tiles) {
@@ -76,119 +72,41 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
   controller_block_->acc_sram.bind(acc_sram_block_->in);
   for (auto& tile : tile_blocks_) controller_block_->prog.bind(tile->prog);
 
-  sample_track_ = context.timeline.track("samples");
-  train_name_ = context.timeline.name("train sample");
-  test_name_ = context.timeline.name("test sample");
-  energy_name_ = context.timeline.name("energy_pj");
-  inference_key_ = context.timeline.name("inference");
-  learning_key_ = context.timeline.name("learning");
-  last_component_aj_.assign(context.ledger.component_count(), 0);
-  // A sample is ~10^4-10^5 ns of chip time: syncing once per sample is enough.
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
-  quantum_.reset();
-  SC_HAS_PROCESS(ChipTop);
-  SC_THREAD(sequencer);
 }
 
-ChipTop::~ChipTop() { close_vcd(); }
-
-void ChipTop::close_vcd() {
-  if (!vcd_) return;
-  sc_core::sc_close_vcd_trace_file(vcd_);
-  vcd_ = nullptr;
-  std::rename((vcd_path_ + ".partial.vcd").c_str(), (vcd_path_ + ".vcd").c_str());
+void ChipTop::trace_signals(sc_core::sc_trace_file* file) {
+  sc_core::sc_trace(file, step_signal_, "step");
+  sc_core::sc_trace(file, input_spikes_signal_, "input_spikes");
+  sc_core::sc_trace(file, hidden_spikes_signal_, "hidden_spikes");
+  sc_core::sc_trace(file, output_spikes_signal_, "output_spikes");
+  sc_core::sc_trace(file, pulses_signal_, "pulses");
 }
 
-void ChipTop::open_vcd(const std::string& path) {
-  vcd_path_ = path;
-  vcd_ = sc_core::sc_create_vcd_trace_file((path + ".partial").c_str());
-  vcd_->set_time_unit(1, sc_core::SC_NS);
-  sc_core::sc_trace(vcd_, step_signal_, "step");
-  sc_core::sc_trace(vcd_, input_spikes_signal_, "input_spikes");
-  sc_core::sc_trace(vcd_, hidden_spikes_signal_, "hidden_spikes");
-  sc_core::sc_trace(vcd_, output_spikes_signal_, "output_spikes");
-  sc_core::sc_trace(vcd_, pulses_signal_, "pulses");
-}
-
-SampleResult ChipTop::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
-  image_ = image;
-  permutation_ = &permutation;
-  target_ = target;
-  pending_ = true;
-  context_->recording = sample_costs_.size() < window_samples_;
-  request_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start();
-  return result_;
-}
-
-void ChipTop::sequencer() {
-  for (;;) {
-    while (!pending_) sc_core::wait(request_);
-    pending_ = false;
-    const uint64_t sample_start = now_ps_;
-    const uint64_t pulses_before = network_.rule().activity().pulses();
-    network_.begin_sample(image_, *permutation_, target_);
-    for (int t = 0; t < network_.steps(); ++t) {
-      run_step(t);
-      if (vcd_) {
-        // Waveforms need the kernel at each step's time: sync every step (slow, opt-in).
-        step_signal_.write(static_cast<uint32_t>(t));
-        input_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(0).size()));
-        hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
-        output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
-        pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
-        sync_to_chip_time();
-      }
+SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
+  const uint64_t pulses_before = network_.rule().activity().pulses();
+  network_.begin_sample(image, permutation, target);
+  for (int t = 0; t < network_.steps(); ++t) {
+    run_step(t);
+    if (tracing_waveforms()) {
+      // Waveforms need the kernel at each step's time: sync every step (slow, opt-in).
+      step_signal_.write(static_cast<uint32_t>(t));
+      input_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(0).size()));
+      hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
+      output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
+      pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
+      sync_to_chip_time();
     }
-    now_ps_ = learn_op(LearnOp::end_sample, 1, now_ps_, &result_);
-
-    SampleCost cost;
-    cost.training = target_ >= 0;
-    cost.chip_ps = now_ps_ - sample_start;
-    const EnergyLedger& ledger = context_->ledger;
-    for (ComponentId id = 0; id < ledger.component_count(); ++id) {
-      const int64_t now = ledger.component_aj(id);
-      sample_component_aj_.push_back(now - last_component_aj_[id]);
-      cost.total_aj += now - last_component_aj_[id];
-      last_component_aj_[id] = now;
-    }
-    if (context_->recording) {
-      context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
-      context_->timeline.counter(energy_name_, now_ps_,
-                                 {{inference_key_, ledger.phase_pj(Phase::inference)},
-                                  {learning_key_, ledger.phase_pj(Phase::learning)}});
-    }
-    sample_costs_.push_back(std::move(cost));
-    sync_to_chip_time();
   }
-}
-
-// Hands the chip time the sequencer kept in picoseconds to the SystemC kernel.
-void ChipTop::sync_to_chip_time() {
-  quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
-  quantum_.sync();
-}
-
-uint64_t ChipTop::mesh_transfer(std::vector<Burst>& bursts, Phase phase) {
-  if (bursts.empty()) return 0;
-  mesh_op_.bursts = bursts.data();
-  mesh_op_.count = bursts.size();
-  mesh_op_.phase = phase;
-  bind_op(payload_, mesh_op_);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  mesh->b_transport(payload_, delay);
-  uint64_t last = 0;
-  for (const Burst& burst : bursts) last = std::max(last, burst.arrival_ps);
-  return last;
+  SampleResult result;
+  now_ps_ = learn_op(LearnOp::end_sample, 1, now_ps_, &result);
+  return result;
 }
 
 uint64_t ChipTop::core_op(unsigned layer, CoreOp::Kind kind, int t, uint64_t start_ps) {
   core_op_.kind = kind;
   core_op_.t = t;
   core_op_.start_ps = start_ps;
-  bind_op(payload_, core_op_);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  cores[static_cast<int>(layer)]->b_transport(payload_, delay);
+  transact(cores[static_cast<int>(layer)], payload_, core_op_);
   return core_op_.done_ps;
 }
 
@@ -197,9 +115,7 @@ uint64_t ChipTop::learn_op(LearnOp::Kind kind, unsigned layer, uint64_t start_ps
   learn_op_.layer = layer;
   learn_op_.start_ps = start_ps;
   learn_op_.result = result;
-  bind_op(payload_, learn_op_);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  controller->b_transport(payload_, delay);
+  transact(controller, payload_, learn_op_);
   return learn_op_.done_ps;
 }
 
@@ -221,22 +137,20 @@ uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t ready_ps) {
       reads_.push_back({tile, range});
     }
   }
-  mesh_transfer(spike_bursts_, Phase::inference);
+  send_bursts(mesh, payload_, mesh_op_, spike_bursts_, Phase::inference);
   partial_bursts_.clear();
   for (size_t k = 0; k < reads_.size(); ++k) {
     const size_t tile = reads_[k].first;
     read_op_.rows_begin = reads_[k].second.first;
     read_op_.rows_end = reads_[k].second.second;
     read_op_.start_ps = spike_bursts_[k].arrival_ps;
-    bind_op(payload_, read_op_);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    tiles[static_cast<int>(tile)]->b_transport(payload_, delay);
+    transact(tiles[static_cast<int>(tile)], payload_, read_op_);
     const TilePlacement& placement = floorplan_.tiles[tile];
     partial_bursts_.push_back({placement.router, floorplan_.core_router[layer],
                                context_->costs.partial_sum_packets(placement.col_end - placement.col_begin),
                                read_op_.done_ps, 0});
   }
-  const uint64_t arrived = std::max(ready_ps, mesh_transfer(partial_bursts_, Phase::inference));
+  const uint64_t arrived = std::max(ready_ps, send_bursts(mesh, payload_, mesh_op_, partial_bursts_, Phase::inference));
   return core_op(layer, CoreOp::fire, t, arrived);
 }
 

@@ -24,9 +24,7 @@ LearningController::LearningController(sc_core::sc_module_name name, SpikingNetw
 uint64_t LearningController::count_op(tlm_utils::simple_initiator_socket<LearningController>& socket,
                                       const CountOp& op) {
   count_op_ = op;
-  bind_op(payload_, count_op_);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  socket->b_transport(payload_, delay);
+  transact(socket, payload_, count_op_);
   return count_op_.done_ps;
 }
 
@@ -71,10 +69,8 @@ uint64_t LearningController::decide_and_program(unsigned layer, uint64_t start_p
   for (const WriteMove& move : batch.moves) {
     pulse_op_.move = &move;
     pulse_op_.start_ps = decided;
-    bind_op(payload_, pulse_op_);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     const size_t tile = floorplan_.tile_index(layer, move.pre / grid.tile_rows, move.post / grid.tile_cols);
-    prog[static_cast<int>(tile)]->b_transport(payload_, delay);
+    transact(prog[static_cast<int>(tile)], payload_, pulse_op_);
     done = std::max(done, pulse_op_.done_ps);
   }
   network_.finish_programming(layer);

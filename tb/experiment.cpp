@@ -9,6 +9,7 @@
 #include "chip/chip_costs.h"
 #include "metrics/endurance.h"
 #include "metrics/memory_bits.h"
+#include "qnn/quantized_perceptron.h"
 
 namespace mx {
 
@@ -80,36 +81,20 @@ namespace {
 
 json update_statistics(const SpikingNetwork& network) {
   const LearningActivity& a = network.rule().activity();
-  uint64_t max_writes = 0, total_writes = 0, devices = 0, worn_out = 0;
-  json per_layer = json::array();
-  for (unsigned layer = 0; layer < 2; ++layer) {
-    const SynapseArray& array = network.array(layer);
-    uint64_t layer_writes = 0;
-    for (uint32_t w : array.write_counts()) layer_writes += w;
-    max_writes = std::max<uint64_t>(max_writes, array.max_writes());
-    total_writes += layer_writes;
-    devices += array.device_count();
-    worn_out += array.worn_out_devices();
-    per_layer.push_back({{"write_pulses", layer_writes},
-                         {"max_writes_per_device", array.max_writes()},
-                         {"devices", array.device_count()}});
-  }
-  return {{"write_pulses", a.pulses()},
-          {"set_pulses", a.set_pulses},
-          {"reset_pulses", a.reset_pulses},
-          {"ineffective_pulses", a.ineffective_pulses},
-          {"max_writes_per_device", max_writes},
-          {"mean_writes_per_device", devices ? double(total_writes) / double(devices) : 0.0},
-          {"worn_out_devices", worn_out},
-          {"update_events", a.update_events},
-          {"eligible_posts", a.eligible_posts},
-          {"candidates", a.candidates},
-          {"rng_draws", a.rng_draws},
-          {"p_evaluations", a.p_evaluations},
-          {"m_reads", a.m_reads},
-          {"m_writes", a.m_writes},
-          {"accumulator_updates", a.acc_updates},
-          {"by_layer", per_layer}};
+  json updates = device_write_statistics({&network.array(0), &network.array(1)});
+  updates.update({{"write_pulses", a.pulses()},
+                  {"set_pulses", a.set_pulses},
+                  {"reset_pulses", a.reset_pulses},
+                  {"ineffective_pulses", a.ineffective_pulses},
+                  {"update_events", a.update_events},
+                  {"eligible_posts", a.eligible_posts},
+                  {"candidates", a.candidates},
+                  {"rng_draws", a.rng_draws},
+                  {"p_evaluations", a.p_evaluations},
+                  {"m_reads", a.m_reads},
+                  {"m_writes", a.m_writes},
+                  {"accumulator_updates", a.acc_updates}});
+  return updates;
 }
 
 json rule_memory(const Config& config, const SpikingNetwork& network) {
@@ -174,11 +159,12 @@ void report_warnings(const json& memory) {
     std::fprintf(stderr, "metaxbar: warning: %s\n", warning.get<std::string>().c_str());
 }
 
-// System A: the spiking network, functional or on the timed chip.
-json run_spiking(const Config& config, const TaskSequence& sequence,
-                 const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir) {
-  const Task& first = sequence.tasks.front();
-  SpikingNetwork network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"));
+// Replays the tasks through `network`, functional or on its timed chip, with what every run
+// reports; `describe` adds what is particular to the network.
+template <typename Network>
+json replay_network(const Config& config, const TaskSequence& sequence, Network& network,
+                    const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir,
+                    const std::function<void(json&)>& describe) {
   // Both runners exist before any sample runs, so a chip that cannot be built fails before
   // the simulation starts.
   std::unique_ptr<TimedRunner> timed;
@@ -190,20 +176,92 @@ json run_spiking(const Config& config, const TaskSequence& sequence,
   json s;
   const SynapseArray* arrays[2] = {&network.array(0), &network.array(1)};
   common_summary(config, sequence, replay, arrays, s);
-  s["network"] = {{"kind", "snn"},
+  s["network"] = {{"kind", config.get_string("network.kind")},
                   {"inputs", network.inputs()},
                   {"hidden", network.hidden()},
-                  {"outputs", network.outputs()},
-                  {"rule", network.rule().name()}};
-  s["updates"] = update_statistics(network);
-  s["spikes"] = {{"input", network.spike_count(0)}, {"hidden", network.spike_count(1)}, {"output", network.spike_count(2)}};
-  s["memory_bits"] = rule_memory(config, network);
+                  {"outputs", network.outputs()}};
+  describe(s);
   report_warnings(s["memory_bits"]);
   if (timed) {
     s.update(timed->summary());
     if (!trace_dir.empty()) timed->write_traces(trace_dir);
   }
   return s;
+}
+
+// System A: the spiking network.
+json run_spiking(const Config& config, const TaskSequence& sequence,
+                 const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir) {
+  const Task& first = sequence.tasks.front();
+  SpikingNetwork network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"));
+  return replay_network(config, sequence, network, on_progress, trace_dir, [&](json& s) {
+    s["network"]["rule"] = network.rule().name();
+    s["updates"] = update_statistics(network);
+    s["spikes"] = {{"input", network.spike_count(0)}, {"hidden", network.spike_count(1)},
+                   {"output", network.spike_count(2)}};
+    s["memory_bits"] = rule_memory(config, network);
+  });
+}
+
+// System B's memory beside the crossbars: the hidden weights are its consolidation state
+// (the "metaplastic storage"), counted like System A's m; the optimizer's moments and the
+// mini-batch gradient buffer are learning state System A does not have. System A's figures
+// for the same synapses are added for the comparison.
+json quantized_memory(const Config& config, const QuantizedPerceptron& network) {
+  std::vector<LayerMemory> layers;
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    const SynapseArray& array = network.array(layer);
+    LayerMemory memory;
+    memory.synapses = memory.hidden_weights = array.rows() * array.cols();
+    memory.devices = array.device_count();
+    layers.push_back(memory);
+  }
+  MemoryWidths widths;
+  widths.m_bits = static_cast<unsigned>(config.get_uint("memory.m_bits"));
+  widths.acc_bits = static_cast<unsigned>(config.get_uint("memory.acc_bits"));
+  widths.hidden_bits = network.hidden_format(0).storage_bits();
+  widths.levels = network.array(0).table().size();
+  json memory = memory_bits(layers, widths);
+  const json unit = network.memory_bits();
+  const uint64_t synapses = memory["synapses"].get<uint64_t>();
+  const uint64_t learning_state = unit["optimizer_state"].get<uint64_t>() + unit["gradient_buffer"].get<uint64_t>();
+  memory["optimizer_state_total"] = unit["optimizer_state"];
+  memory["gradient_buffer_total"] = unit["gradient_buffer"];
+  memory["digital_unit_total"] = unit["total"];
+  memory["digital_unit_per_synapse"] = unit["per_synapse"];
+  memory["arithmetic"] = memory["arithmetic"].get<std::string>() + "; learning state " +
+                         std::to_string(unit["optimizer_state_bits_per_synapse"].get<uint64_t>()) +
+                         " b optimizer + " +
+                         std::to_string(unit["gradient_buffer_bits_per_synapse"].get<uint64_t>()) +
+                         " b gradient buffer per synapse = " + std::to_string(learning_state) + " b";
+  const uint64_t prob_meta = synapses * widths.m_bits, grad_acc = synapses * (widths.m_bits + widths.acc_bits);
+  memory["system_a_same_size"] = {
+      {"synapses", synapses},
+      {"prob_meta_total", prob_meta},
+      {"grad_acc_total", grad_acc},
+      {"arithmetic", std::to_string(synapses) + " synapses x " + std::to_string(widths.m_bits) +
+                         " b m = " + std::to_string(prob_meta) + " b (prob_meta, one m per synapse); x (" +
+                         std::to_string(widths.m_bits) + " + " + std::to_string(widths.acc_bits) +
+                         ") b = " + std::to_string(grad_acc) + " b (grad_acc)"},
+      {"consolidation_ratio_to_prob_meta",
+       static_cast<double>(memory["consolidation_total"].get<uint64_t>()) / static_cast<double>(prob_meta)},
+      {"digital_unit_ratio_to_prob_meta",
+       static_cast<double>(unit["total"].get<uint64_t>()) / static_cast<double>(prob_meta)}};
+  return memory;
+}
+
+// System B: the quantized perceptron with its digital metaplastic unit.
+json run_quantized(const Config& config, const TaskSequence& sequence,
+                   const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir) {
+  const Task& first = sequence.tasks.front();
+  QuantizedPerceptron network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"));
+  return replay_network(config, sequence, network, on_progress, trace_dir, [&](json& s) {
+    s["network"]["rule"] = network.params().meta_m > 0 ? "qnn_meta" : "qnn";
+    json statistics = network.statistics();
+    s["updates"] = statistics["updates"];
+    s["digital_unit"] = statistics["digital_unit"];
+    s["memory_bits"] = quantized_memory(config, network);
+  });
 }
 
 }  // namespace
@@ -213,7 +271,8 @@ RunOutput run_experiment(const Config& config, const std::function<void(const Re
   const auto start = std::chrono::steady_clock::now();
   const TaskSequence sequence = build_task_sequence(config);
   RunOutput out;
-  out.summary = run_spiking(config, sequence, on_progress, trace_dir);
+  out.summary = config.get_string("network.kind") == "qnn" ? run_quantized(config, sequence, on_progress, trace_dir)
+                                                           : run_spiking(config, sequence, on_progress, trace_dir);
   out.summary["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -22,14 +22,20 @@ std::string exact_pj(int64_t aj) {
 
 }  // namespace
 
-TimedRunner::TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir)
-    : network_(network), chip_(std::make_unique<ChipTop>("chip", config, network)) {
+TimedRunner::TimedRunner(const Config& config, std::unique_ptr<ChipBase> chip, const std::string& trace_dir)
+    : chip_(std::move(chip)) {
   if (config.get_bool("trace.vcd") && !trace_dir.empty()) chip_->open_vcd(trace_dir + "/signals");
 }
 
+TimedRunner::TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir)
+    : TimedRunner(config, std::make_unique<ChipTop>("chip", config, network), trace_dir) {}
+
+TimedRunner::TimedRunner(const Config& config, QuantizedPerceptron& network, const std::string& trace_dir)
+    : TimedRunner(config, std::make_unique<QnnChip>("chip", config, network), trace_dir) {}
+
 void TimedRunner::begin_task(size_t task_index) {
   task_ = static_cast<uint32_t>(task_index);
-  network_.begin_task(task_index);
+  chip_->begin_task(task_index);
 }
 
 SampleResult TimedRunner::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
@@ -41,13 +47,10 @@ nlohmann::json TimedRunner::summary() const {
   const ChipContext& context = chip_->context();
   const EnergyLedger& ledger = context.ledger;
   nlohmann::json energy = ledger.to_json();
-  // Parameter-update energy: what deciding and applying weight updates costs (RNG draws,
-  // p_update lookups and comparisons, m and accumulator SRAM traffic, write pulses and
-  // verify reads). The error unit is learning-phase work too, but the same for every rule.
-  const ChipComponents& c = context.components;
+  // Parameter-update energy (ChipContext::update_components says what it holds).
   nlohmann::json update_parts = nlohmann::json::object();
   int64_t update_aj = 0;
-  for (ComponentId id : {c.rng, c.p_table, c.sram_m, c.sram_acc, c.write_pulses, c.verify_reads}) {
+  for (ComponentId id : context.update_components()) {
     update_parts[ledger.component_name(id)] = ledger.pj(id, Phase::learning);
     update_aj += ledger.aj(id, Phase::learning);
   }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/chip_top.h"
+#include "models/qnn_chip.h"
 #include "tb/task_replayer.h"
 
 namespace mx {
@@ -14,19 +15,22 @@ namespace mx {
 class TimedRunner : public SampleRunner {
  public:
   // `trace_dir`: where signals.vcd goes when trace.vcd is set (written while simulating).
+  TimedRunner(const Config& config, std::unique_ptr<ChipBase> chip, const std::string& trace_dir);
+  // System A's chip, or System B's.
   TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir);
+  TimedRunner(const Config& config, QuantizedPerceptron& network, const std::string& trace_dir);
   void begin_task(size_t task_index) override;
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
+  void end_training() override { chip_->end_training(); }
 
   // energy_pj and latency sections of summary.json.
   nlohmann::json summary() const;
   // timeline.json, energy.csv (and signals.vcd when enabled) into `dir`.
   void write_traces(const std::string& dir);
-  const ChipTop& chip() const { return *chip_; }
+  const ChipBase& chip() const { return *chip_; }
 
  private:
-  SpikingNetwork& network_;
-  std::unique_ptr<ChipTop> chip_;
+  std::unique_ptr<ChipBase> chip_;
   std::vector<uint32_t> task_of_sample_;
   uint32_t task_ = 0;
 };

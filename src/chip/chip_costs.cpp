@@ -54,6 +54,23 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.neuron_update_aj = to_attojoules(tech.at("neuron_update").energy_pj);
   c.lanes = static_cast<unsigned>(config.get_uint("core.lanes"));
 
+  // The digital unit's work in floating-point operations (Horowitz's figures): an activation
+  // is a gain multiply and a clamp (one add-class compare); an error term a multiply and an
+  // add (softmax's exponential counted as a lut_read); a gradient word a multiply-accumulate.
+  // A weight step: Adam's two moment updates (3 multiplies, 2 adds each, with the square),
+  // the bias-corrected step (a square root and a divide, each counted as a multiply, plus an
+  // add and a multiply), the gate's exponential (lut_read) and scaling (1 multiply, 2 adds),
+  // the new weight (1 add) and the rounding check (2 compares = 2 adds): 10 multiplies, 9
+  // adds and one lookup; SGD: 1 multiply, 5 adds and the lookup.
+  c.fp_mult_aj = to_attojoules(tech.at("fp32_mult").energy_pj);
+  c.fp_add_aj = to_attojoules(tech.at("fp32_add").energy_pj);
+  const int64_t lookup_aj = to_attojoules(tech.at("lut_read").energy_pj);
+  c.activation_aj = c.fp_mult_aj + c.fp_add_aj;
+  c.error_term_aj = c.fp_mult_aj + c.fp_add_aj + lookup_aj;
+  c.gradient_word_aj = c.fp_mult_aj + c.fp_add_aj;
+  const bool adam = config.get_string("qnn.optimizer") == "adam";
+  c.weight_step_aj = (adam ? 10 * c.fp_mult_aj + 9 * c.fp_add_aj : c.fp_mult_aj + 5 * c.fp_add_aj) + lookup_aj;
+
   const TechEntry draw = rng_draw_cost(rng, tech);
   c.rng_draw_aj = to_attojoules(draw.energy_pj);
   c.rng_draw_ps = to_ps(draw.latency_ns);

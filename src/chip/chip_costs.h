@@ -47,6 +47,15 @@ struct ChipCosts {
   uint64_t pulse_ps = 0, verify_ps = 0;
   bool write_verify = false;
 
+  // System B's digital unit: `lanes` 32-bit floating-point operations per cycle. The
+  // operation counts per kind of work are in make_chip_costs.
+  int64_t fp_mult_aj = 0, fp_add_aj = 0;
+  int64_t activation_aj = 0;   // per hidden activation or logit: gain multiply, clamp
+  int64_t error_term_aj = 0;   // per output error or back-propagated hidden error
+  int64_t gradient_word_aj = 0;  // per gradient multiply-accumulate
+  int64_t weight_step_aj = 0;  // per hidden weight the optimizer, the gate and the rounding visit
+  uint64_t lane_ops_ps(uint64_t operations) const { return (operations + lanes - 1) / lanes * cycle_ps; }
+
   // Spike mesh: a spike is one packet; a tile's partial sums take word_bits x columns / flit.
   MeshSpec mesh;
   unsigned flit_bits = 64, partial_word_bits = 32;

@@ -2,30 +2,13 @@
 // The defaults describe System A on split-Fashion-MNIST with n_mem = 7 (SPEC §1), the
 // default testbench; the presets under configs/paper/ set the other published cases.
 #include "config/config.h"
+#include "config/schema_keys.h"
+#include "qnn/qnn_schema.h"
 
 namespace mx {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-ConfigKey integer(std::string path, int64_t value, double min, double max, std::string doc) {
-  return {std::move(path), value, ValueKind::integer, min, max, {}, std::move(doc)};
-}
-ConfigKey number(std::string path, double value, double min, double max, std::string doc) {
-  return {std::move(path), value, ValueKind::number, min, max, {}, std::move(doc)};
-}
-ConfigKey boolean(std::string path, bool value, std::string doc) {
-  return {std::move(path), value, ValueKind::boolean, -kInf, kInf, {}, std::move(doc)};
-}
-ConfigKey choice(std::string path, std::string value, std::vector<std::string> choices, std::string doc) {
-  return {std::move(path), value, ValueKind::string, -kInf, kInf, std::move(choices), std::move(doc)};
-}
-ConfigKey text(std::string path, std::string value, std::string doc) {
-  return {std::move(path), value, ValueKind::string, -kInf, kInf, {}, std::move(doc)};
-}
-ConfigKey any(std::string path, json value, std::string doc) {
-  return {std::move(path), std::move(value), ValueKind::any, -kInf, kInf, {}, std::move(doc)};
-}
+using namespace keys;
 
 Schema build_run_schema() {
   Schema s;
@@ -51,7 +34,8 @@ Schema build_run_schema() {
   s.add(integer("task.epochs", 1, 1, 1000, "passes over each task's training set"));
 
   // Network and encoding (SPEC §1.1-1.3).
-  s.add(choice("network.kind", "snn", {"snn"}, "snn: System A's spiking network"));
+  s.add(choice("network.kind", "snn", {"snn", "qnn"},
+               "snn: System A's spiking network; qnn: System B's quantized perceptron (qnn.* keys)"));
   s.add(integer("network.hidden", 200, 1, 1e6, "hidden neurons"));
   s.add(integer("network.steps", 150, 1, 1e6, "time steps per sample (dt = 1 ms)"));
   s.add(number("network.input_rate_hz", 250, 0, 1000, "input spike rate of a pixel of value 1"));
@@ -147,7 +131,8 @@ Schema build_run_schema() {
                 "SRAM bits per metaplasticity variable m (fixed point over [0, m_max]; must resolve dm)"));
   s.add(integer("memory.acc_bits", 32, 1, 64,
                 "SRAM bits per gradient accumulator (grad_acc; 32 = the float32 the model accumulates in)"));
-  s.add(integer("memory.hidden_bits", 16, 1, 64, "bits per high-precision hidden weight (System B's digital unit)"));
+  s.add(integer("memory.hidden_bits", 16, 0, 24,
+                "fixed-point bits per high-precision hidden weight (System B's digital unit); 0 = 32-bit float"));
   s.add(number("endurance.samples_per_s", 1.0, 1e-9, 1e9,
                "training samples per second of the deployed chip, for the projected lifetime"));
   s.add(number("endurance.rated_cycles", 0, 0, 1e18,
@@ -156,6 +141,7 @@ Schema build_run_schema() {
                                     "{name: {energy_pj, latency_ns, source}} (configs/tech/default.json)"));
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
+  add_qnn_keys(s);
   return s;
 }
 

@@ -101,6 +101,12 @@ constexpr DefaultRow kDefaults[] = {
     {"lut_read", 2.56, 1,
      "derived: the p_update lookup table as SRAM, sram_read_bit 0.16 pJ x a 16-bit entry "
      "(rng.bits = 16); one 1 ns cycle"},
+    {"fp32_mult", 3.7, 1,
+     "Horowitz, ISSCC 2014 (45 nm): 32-bit floating-point multiply 3.7 pJ (System B's digital "
+     "unit); latency assumed one 1 ns cycle per lane"},
+    {"fp32_add", 0.9, 1,
+     "Horowitz, ISSCC 2014 (45 nm): 32-bit floating-point add 0.9 pJ (System B's digital unit); "
+     "latency assumed one 1 ns cycle per lane"},
 };
 
 constexpr double kDefaultEnduranceCycles = 1e6;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "device/synapse_array.h"
+
 namespace mx {
 
 nlohmann::json endurance_report(const EnduranceInputs& in) {
@@ -37,6 +39,28 @@ nlohmann::json endurance_report(const EnduranceInputs& in) {
           {"projected_lifetime_years", lifetime},
           {"devices_past_rated_cycles", past},
           {"devices", devices}};
+}
+
+nlohmann::json device_write_statistics(const std::vector<const SynapseArray*>& layers) {
+  uint64_t max_writes = 0, total_writes = 0, devices = 0, worn_out = 0;
+  nlohmann::json per_layer = nlohmann::json::array();
+  for (const SynapseArray* array : layers) {
+    uint64_t layer_writes = 0;
+    for (uint32_t w : array->write_counts()) layer_writes += w;
+    max_writes = std::max<uint64_t>(max_writes, array->max_writes());
+    total_writes += layer_writes;
+    devices += array->device_count();
+    worn_out += array->worn_out_devices();
+    per_layer.push_back({{"write_pulses", layer_writes},
+                         {"max_writes_per_device", array->max_writes()},
+                         {"mean_writes_per_device",
+                          array->device_count() ? double(layer_writes) / double(array->device_count()) : 0.0},
+                         {"devices", array->device_count()}});
+  }
+  return {{"max_writes_per_device", max_writes},
+          {"mean_writes_per_device", devices ? double(total_writes) / double(devices) : 0.0},
+          {"worn_out_devices", worn_out},
+          {"by_layer", per_layer}};
 }
 
 }  // namespace mx

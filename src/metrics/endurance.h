@@ -8,6 +8,8 @@
 
 namespace mx {
 
+class SynapseArray;
+
 struct EnduranceInputs {
   std::vector<const std::vector<uint32_t>*> write_counts;  // per layer, per device
   uint64_t training_samples = 0;
@@ -19,5 +21,9 @@ struct EnduranceInputs {
 // summary.json's endurance: histogram {bin_edges, counts}, max, mean, projected lifetime of
 // the busiest device in years, devices past the rated cycles in this run.
 nlohmann::json endurance_report(const EnduranceInputs& inputs);
+
+// The device-write part of summary.json's updates, whatever the network: max and mean writes
+// per device, worn-out devices, and per layer {write_pulses, max/mean writes, devices}.
+nlohmann::json device_write_statistics(const std::vector<const SynapseArray*>& layers);
 
 }  // namespace mx

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "config/config.h"
+#include "device/device_config.h"
 #include "learning/grad_accumulation.h"
 
 namespace mx {
@@ -44,24 +45,11 @@ ErrorParams error_params(const Config& config) {
   return p;
 }
 
-DeviceOptions device_options(const Config& config, const std::string& layer) {
-  DeviceOptions d;
-  d.n_mem = static_cast<unsigned>(config.get_uint("device.n_mem"));
-  d.w_max = config.get_double("device.w_max_" + layer);
-  d.init_range = config.get_double("device.init_range");
-  d.stuck_at_low = config.get_double("device.stuck_at_low");
-  d.stuck_at_high = config.get_double("device.stuck_at_high");
-  d.endurance_cycles = config.get_uint("device.endurance_cycles");
-  d.read_noise = config.get_double("device.read_noise");
-  d.nonlinearity = config.get_double("device.nonlinearity");
-  return d;
-}
-
 std::unique_ptr<SynapseArray> make_array(const Config& config, size_t rows, size_t cols, const std::string& layer,
                                          uint64_t seed) {
   Rng init(seed);
   const LevelTable table = LevelTable::from_config(config.at("device.levels"), "device.levels");
-  return std::make_unique<SynapseArray>(rows, cols, table, device_options(config, layer), init);
+  return std::make_unique<SynapseArray>(rows, cols, table, device_options_from_config(config, layer), init);
 }
 
 }  // namespace

@@ -1,0 +1,88 @@
+#include "models/chip_base.h"
+
+#include <cstdio>
+
+#include "config/config.h"
+
+namespace mx {
+
+ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan,
+                   const ContextMaker& make_context)
+    : sc_module(name), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
+  window_samples_ = config.get_uint("trace.window_samples");
+  ChipContext& context = *context_;
+  sample_track_ = context.timeline.track("samples");
+  train_name_ = context.timeline.name("train sample");
+  test_name_ = context.timeline.name("test sample");
+  energy_name_ = context.timeline.name("energy_pj");
+  inference_key_ = context.timeline.name("inference");
+  learning_key_ = context.timeline.name("learning");
+  last_component_aj_.assign(context.ledger.component_count(), 0);
+  // A sample is ~10^4-10^5 ns of chip time: syncing once per sample is enough.
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
+  quantum_.reset();
+  SC_HAS_PROCESS(ChipBase);
+  SC_THREAD(sequencer);
+}
+
+ChipBase::~ChipBase() { close_vcd(); }
+
+void ChipBase::close_vcd() {
+  if (!vcd_) return;
+  sc_core::sc_close_vcd_trace_file(vcd_);
+  vcd_ = nullptr;
+  std::rename((vcd_path_ + ".partial.vcd").c_str(), (vcd_path_ + ".vcd").c_str());
+}
+
+void ChipBase::open_vcd(const std::string& path) {
+  vcd_path_ = path;
+  vcd_ = sc_core::sc_create_vcd_trace_file((path + ".partial").c_str());
+  vcd_->set_time_unit(1, sc_core::SC_NS);
+  trace_signals(vcd_);
+}
+
+SampleResult ChipBase::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
+  image_ = image;
+  permutation_ = &permutation;
+  target_ = target;
+  pending_ = true;
+  context_->recording = sample_costs_.size() < window_samples_;
+  request_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::sc_start();
+  return result_;
+}
+
+void ChipBase::sequencer() {
+  for (;;) {
+    while (!pending_) sc_core::wait(request_);
+    pending_ = false;
+    const uint64_t sample_start = now_ps_;
+    result_ = simulate_sample(image_, *permutation_, target_);
+
+    SampleCost cost;
+    cost.training = target_ >= 0;
+    cost.chip_ps = now_ps_ - sample_start;
+    const EnergyLedger& ledger = context_->ledger;
+    for (ComponentId id = 0; id < ledger.component_count(); ++id) {
+      const int64_t now = ledger.component_aj(id);
+      sample_component_aj_.push_back(now - last_component_aj_[id]);
+      cost.total_aj += now - last_component_aj_[id];
+      last_component_aj_[id] = now;
+    }
+    if (context_->recording) {
+      context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
+      context_->timeline.counter(energy_name_, now_ps_,
+                                 {{inference_key_, ledger.phase_pj(Phase::inference)},
+                                  {learning_key_, ledger.phase_pj(Phase::learning)}});
+    }
+    sample_costs_.push_back(std::move(cost));
+    sync_to_chip_time();
+  }
+}
+
+void ChipBase::sync_to_chip_time() {
+  quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
+  quantum_.sync();
+}
+
+}  // namespace mx

@@ -1,0 +1,205 @@
+#pragma once
+// System B (SPEC §2, D'Agostino et al. 2023) as the chip computes it: a 784-H-10 perceptron
+// whose quantized weights are device levels in two crossbar layers, driven through
+// multi-bit DACs and read through per-tile ADCs, with a digital unit that computes the
+// activations and the error, keeps a high-precision hidden weight per synapse, applies the
+// optimizer and metaplasticity, and reprograms a device only when the level its hidden
+// weight rounds to changes.
+//
+// A sample is a fixed sequence of phases (below); the functional mode runs them back to
+// back (run_sample), a timed SystemC model runs the same phases inside its blocks'
+// transactions, so both produce the same weights and accuracies bit for bit.
+//
+// Backward pass: the unit keeps the hidden weights, not a second copy of the quantized
+// ones, so the hidden layer's error W2·δ is read from the output crossbar transposed (the
+// error drives its bit lines through the DAC, the word lines are sensed through the ADC):
+// it uses the weights the forward pass used, device noise included, and costs one
+// transposed read of a small array instead of H×10 words of storage.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/random.h"
+#include "device/synapse_array.h"
+#include "hw/converters.h"
+#include "qnn/hidden_optimizer.h"
+#include "qnn/level_programmer.h"
+#include "qnn/level_grid.h"
+#include "qnn/metaplastic_gate.h"
+#include "snn/network.h"
+#include "xbar/analog_read.h"
+
+namespace mx {
+
+class Config;
+
+enum class Loss { cross_entropy, hinge, mse };
+Loss parse_loss(const std::string& name);
+
+// The qnn.* keys (qnn_schema.cpp), parsed.
+struct QnnParams {
+  unsigned dac_bits;
+  double hidden_gain, output_gain;  // per unit of w_max
+  bool bias_row;
+  Loss loss;
+  double margin;
+  unsigned hidden_bits;
+  double hidden_range;  // in units of w_max
+  double init_jitter;
+  OptimizerParams optimizer;
+  unsigned batch;
+  double meta_m;
+  MetaReference meta_reference;
+  unsigned verify_max_pulses;
+
+  static QnnParams from_config(const Config& config);
+};
+
+// How the perceptron reaches its crossbars. The functional mode uses the kernels directly;
+// the timed chip model routes every read and every reprogramming through its tiles' TLM
+// sockets, which run the same kernels tile by tile, so both compute the same numbers.
+class CrossbarPort {
+ public:
+  virtual ~CrossbarPort() = default;
+  // column_sums[j] = sum over row tiles, in order, of the tile's converted partial sums.
+  virtual void read(unsigned layer, const float* drive, float* column_sums) = 0;
+  // row_sums[i] = sum over column tiles, in order, of the tile's converted word-line sums.
+  virtual void read_transposed(unsigned layer, const float* drive, float* row_sums) = 0;
+  virtual ProgramOutcome program(unsigned layer, size_t row, size_t col, unsigned from, unsigned to) = 0;
+};
+
+// The digital unit's work, counted so the chip model can charge it. Bits are counted at
+// the storage width of each word (hidden weights: memory.hidden_bits; optimizer state and
+// gradient buffer: 32-bit floats).
+struct QnnActivity {
+  uint64_t train_samples = 0;
+  uint64_t inference_samples = 0;
+  uint64_t forward_reads = 0;          // layer reads (DAC -> tiles -> ADC)
+  uint64_t transposed_reads = 0;       // backward reads of the output layer
+  uint64_t gradient_updates = 0;       // gradient words formed (multiply-accumulates)
+  uint64_t gradient_read_bits = 0, gradient_write_bits = 0;  // the mini-batch buffer
+  uint64_t optimizer_steps = 0;        // mini-batch updates, per layer
+  uint64_t weight_steps = 0;           // hidden weights the optimizer and the gate visited
+  uint64_t activations = 0;            // hidden activations and logits formed
+  uint64_t error_terms = 0;            // output errors and back-propagated hidden errors formed
+  uint64_t hidden_read_bits = 0, hidden_write_bits = 0;
+  uint64_t optimizer_state_read_bits = 0, optimizer_state_write_bits = 0;
+  uint64_t meta_attenuations = 0;      // steps toward zero scaled by f_meta
+  uint64_t quantization_checks = 0;    // hidden weights compared with their level after a change
+  uint64_t reprogram_events = 0;       // synapses whose level changed
+  uint64_t set_pulses = 0, reset_pulses = 0;  // all write pulses, verify-loop pulses included
+  uint64_t ineffective_pulses = 0;
+  uint64_t verify_reads = 0;
+  uint64_t verify_failures = 0;        // verify loops that ended without reading the target
+
+  uint64_t pulses() const { return set_pulses + reset_pulses; }
+  QnnActivity& operator+=(const QnnActivity& other);
+  QnnActivity& operator-=(const QnnActivity& other);
+};
+
+class QuantizedPerceptron {
+ public:
+  // network.hidden, device.*, tile.*, adc.* and qnn.* from `config`.
+  QuantizedPerceptron(const Config& config, size_t inputs, size_t outputs, uint64_t seed);
+  // The same with System B's own parameters given explicitly.
+  QuantizedPerceptron(const Config& config, const QnnParams& params, size_t inputs, size_t outputs, uint64_t seed);
+
+  size_t inputs() const { return inputs_; }
+  size_t hidden() const { return hidden_; }
+  size_t outputs() const { return outputs_; }
+  const QnnParams& params() const { return params_; }
+
+  // --- a sample, in this order -------------------------------------------------------------
+  // target < 0: inference only.
+  void begin_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
+  void drive_inputs();               // DAC: pixels -> word-line levels of layer 0
+  void read_layer(unsigned layer);   // tiled crossbar read -> column sums
+  void activate(unsigned layer);     // digital: 0: hidden activation + its DAC; 1: logits
+  // training only:
+  void compute_error();              // output error of the loss
+  void read_backward();              // transposed read of layer 1 -> hidden error
+  void accumulate_gradients();       // gradient buffer += this sample's outer products
+  // When a mini-batch is complete, each layer's update (in either order):
+  bool update_due(unsigned layer) const { return pending_[layer] == params_.batch; }
+  void update_layer(unsigned layer);  // optimizer + metaplasticity + quantize + reprogram
+  // ------------------------------------------------------------------------------------------
+  SampleResult end_sample();
+
+  // Routes reads and reprogramming through `port` (the chip's tiles); nullptr = the kernels.
+  void attach(CrossbarPort* port) { port_ = port ? port : &functional_port_; }
+  Rng& device_rng(unsigned layer) { return device_rng_[layer]; }
+  const float* drive(unsigned layer) const { return layer == 0 ? input_drive_.data() : hidden_drive_.data(); }
+
+  // The functional mode: all phases back to back.
+  SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
+  // A new task: a partial mini-batch left from the previous one is applied first.
+  void begin_task(size_t task_index);
+  void flush();
+
+  bool training() const { return target_ >= 0; }
+  SynapseArray& array(unsigned layer) { return *arrays_[layer]; }
+  const SynapseArray& array(unsigned layer) const { return *arrays_[layer]; }
+  AnalogLayerReader& reader(unsigned layer) { return readers_[layer]; }
+  const LevelGrid& grid(unsigned layer) const { return *grids_[layer]; }
+  const MetaplasticGate& gate(unsigned layer) const { return gates_[layer]; }
+  const FixedPoint& hidden_format(unsigned layer) const { return formats_[layer]; }
+  // Hidden weights (row-major, rows = presynaptic incl. the bias row), and the level each
+  // synapse was last programmed to (the unit's record).
+  const std::vector<float>& hidden_weights(unsigned layer) const { return hidden_weight_[layer]; }
+  const std::vector<uint16_t>& programmed_levels(unsigned layer) const { return level_[layer]; }
+  const std::vector<float>& logits() const { return logits_; }
+  const std::vector<float>& hidden_activity() const { return hidden_drive_; }
+  const std::vector<float>& output_error() const { return output_error_; }
+  const QnnActivity& activity() const { return activity_; }
+
+  // The digital unit's storage, in bits.
+  nlohmann::json memory_bits() const;
+  // {"updates": {...}, "digital_unit": {...}, "memory_bits": {...}}
+  nlohmann::json statistics() const;
+
+ private:
+  class FunctionalPort : public CrossbarPort {
+   public:
+    explicit FunctionalPort(QuantizedPerceptron& network) : network_(network) {}
+    void read(unsigned layer, const float* drive, float* column_sums) override;
+    void read_transposed(unsigned layer, const float* drive, float* row_sums) override;
+    ProgramOutcome program(unsigned layer, size_t row, size_t col, unsigned from, unsigned to) override;
+
+   private:
+    QuantizedPerceptron& network_;
+  };
+
+  size_t inputs_, hidden_, outputs_;
+  QnnParams params_;
+  unsigned bias_rows_;  // 1: each crossbar has a bias word line driven at 1
+  float hidden_gain_, output_gain_;  // per weight unit
+  int target_ = -1;
+  unsigned pending_[2] = {0, 0};  // samples in each layer's gradient buffer
+
+  Rng device_rng_[2];
+  Dac dac_;
+  std::unique_ptr<SynapseArray> arrays_[2];
+  std::unique_ptr<LevelGrid> grids_[2];
+  std::vector<MetaplasticGate> gates_;
+  std::vector<FixedPoint> formats_;
+  std::vector<HiddenOptimizer> optimizers_;
+  std::vector<AnalogLayerReader> readers_;
+
+  std::vector<float> hidden_weight_[2];
+  std::vector<uint16_t> level_[2];
+  std::vector<float> gradient_[2];
+  std::vector<float> step_;  // the optimizer's proposed changes of one layer
+
+  const uint8_t* image_ = nullptr;
+  const std::vector<uint16_t>* permutation_ = nullptr;
+  std::vector<float> input_drive_, column_sum_[2], pre_activation_, hidden_drive_, logits_;
+  std::vector<float> output_error_, error_drive_, back_sum_, hidden_error_;
+  QnnActivity activity_;
+  FunctionalPort functional_port_{*this};
+  CrossbarPort* port_ = &functional_port_;
+};
+
+}  // namespace mx
