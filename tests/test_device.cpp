@@ -114,6 +114,22 @@ TEST(SynapseArray, InitialWeightsSpreadOverInitRange) {
   EXPECT_NEAR(sum / 1e4, 0.0, 0.05);
 }
 
+TEST(SynapseArray, CoarseTableStartsOnBothSidesOfZero) {
+  // 4 levels, one device: weights ±1/3 and ±1, none inside ±0.2.
+  DeviceOptions options;
+  options.n_mem = 1;
+  options.w_max = 1.0;
+  options.init_range = 0.2;
+  Rng rng(5);
+  SynapseArray array(50, 40, LevelTable::generate(4, 10, 100, 0.0, true), options, rng);
+  double negative = 0;
+  for (float w : array.weights()) {
+    EXPECT_NEAR(std::fabs(w), 1.0 / 3.0, 1e-5);
+    negative += w < 0;
+  }
+  EXPECT_EQ(negative, 1000);  // half the synapses on each side
+}
+
 TEST(SynapseArray, ProgrammingMovesOneLevelAndClampsAtTheEnds) {
   DeviceOptions options;
   options.n_mem = 1;

@@ -53,11 +53,17 @@ void SynapseArray::initialise(Rng& rng) {
   buckets.erase(std::remove_if(buckets.begin(), buckets.end(), [](const auto& b) { return b.empty(); }),
                 buckets.end());
   if (buckets.empty()) {
-    // A table too coarse to have any state inside the range: start at the state nearest 0.
-    size_t nearest = 0;
-    for (size_t i = 1; i < states.size(); ++i)
-      if (std::fabs(states[i].weight) < std::fabs(states[nearest].weight)) nearest = i;
-    buckets.push_back({nearest});
+    // A table too coarse to have any state inside the range: start at the states nearest 0
+    // on either side, half the synapses each, so that no layer starts with every weight equal
+    // (its neurons could never tell themselves apart).
+    size_t below = states.size(), above = states.size();
+    for (size_t i = 0; i < states.size(); ++i) {
+      const double w = states[i].weight;
+      if (w <= 0 && (below == states.size() || w > states[below].weight)) below = i;
+      if (w >= 0 && (above == states.size() || w < states[above].weight)) above = i;
+    }
+    for (size_t nearest : {below, above})
+      if (nearest < states.size()) buckets.push_back({nearest});
   }
   const size_t synapses = rows_ * cols_;
   std::vector<uint8_t> bucket_of(synapses);
