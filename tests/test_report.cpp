@@ -2,7 +2,8 @@
 // two tiny timed runs (prob_meta and grad_acc on split-Fashion-MNIST), the report on both,
 // every figure it names exists, and headless Chromium opens the page with no network and
 // loads every image. The memory bits are checked against a hand count and the update energy
-// against the sum of its components.
+// against the sum of its components; a System B run (the quantized perceptron) gets its own
+// update-energy terms and its memory set against System A on the same synapses.
 #include <gtest/gtest.h>
 
 #include "support/cli_harness.h"
@@ -47,6 +48,31 @@ std::string tiny_run(const std::string& preset, const std::string& out) {
 }
 
 const uint64_t kSynapses = 784 * 200 + 200 * 2;  // both layers of System A's 784-200-2 network
+
+// A tiny timed System B run (the quantized perceptron, 784-32-10 with Adam): one MNIST task of
+// 200 training and 100 test images.
+std::string tiny_system_b_run(const std::string& out) {
+  const nlohmann::json config = {
+      {"network", {{"kind", "qnn"}, {"hidden", 32}}},
+      {"device", {{"n_mem", 1}, {"w_max_hidden", 1}, {"w_max_output", 1}, {"init_range", 0.2}}},
+      {"dac", {{"bits", 4}}},
+      {"task", {{"kind", "sequence"}, {"sequence_dirs", nlohmann::json::array()}}},
+      {"data", {{"dir", std::string(MX_SOURCE_DIR) + "/data/mnist"}, {"train_samples", 200}, {"test_samples", 100}}},
+      {"mode", "timed"}};
+  fs::create_directories(out);
+  const std::string path = out + "/config.json";
+  std::ofstream(path) << config.dump(2);
+  const Outcome run = metaxbar("run " + path + " --out " + out);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  return out;
+}
+
+// 2850400 -> "2 850 400", as the report groups digits.
+std::string grouped(uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<size_t>(at), " ");
+  return digits;
+}
 
 }  // namespace
 
@@ -168,5 +194,63 @@ TEST(Report, UpdateEnergyIsTheSumOfItsComponents) {
     EXPECT_GT(update, 0) << preset;
     EXPECT_NEAR(sum, update, 1e-6 * update) << preset;
   }
+  fs::remove_all(dir);
+}
+
+TEST(Report, SystemBUpdateEnergyAndMemoryAgainstSystemA) {
+  const std::string dir = temp_dir("system_b");
+  const std::string run = tiny_system_b_run(dir + "/qnn");
+  const nlohmann::json summary = read_summary(run);
+  ASSERT_EQ(summary["network"]["kind"], "qnn");
+  const Outcome report = metaxbar("report " + run + " --out " + dir + "/report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string html = read_text(dir + "/report/index.html");
+
+  // The update energy is rebuilt from System B's own terms, and every term and the sum agree
+  // with the ledger (a disagreement prints "(ledger says").
+  for (const char* component : {"digital_unit:", "sram_hidden:", "sram_optimizer:", "sram_gradient:", "write_pulses:",
+                                "verify_reads:"})
+    EXPECT_NE(report.output.find(component), std::string::npos) << component << "\n" << report.output;
+  EXPECT_EQ(report.output.find("(ledger says"), std::string::npos) << report.output;
+  EXPECT_EQ(html.find("(ledger says"), std::string::npos);
+  EXPECT_NE(report.output.find("adam weight steps x (10 x fp32_mult + 9 x fp32_add"), std::string::npos)
+      << report.output;
+
+  // Hand count: 785 x 32 + 33 x 10 synapses (a bias row on each layer); System A keeps a 16 b m
+  // per synapse (prob_meta) and grad_acc a 32 b accumulator beside it; System B's digital unit a
+  // 16 b hidden weight, 64 b of Adam state and a 32 b gradient word.
+  const uint64_t synapses = (784 + 1) * 32 + (32 + 1) * 10;
+  const uint64_t prob_meta = 16 * synapses, grad_acc = (16 + 32) * synapses;
+  const uint64_t digital_unit = (16 + 64 + 32) * synapses;
+  ASSERT_EQ(summary["memory_bits"]["synapses"].get<uint64_t>(), synapses);
+  for (const std::string& expected :
+       {"System A on the same " + grouped(synapses) + " synapses: prob_meta " + grouped(prob_meta) + " b, grad_acc " +
+            grouped(grad_acc) + " b",
+        "hidden weights / System A prob_meta = " + grouped(prob_meta) + " b / " + grouped(prob_meta) + " b = 1.00x",
+        "digital unit / System A prob_meta = " + grouped(digital_unit) + " b / " + grouped(prob_meta) + " b = 7.00x",
+        "digital unit / System A grad_acc = " + grouped(digital_unit) + " b / " + grouped(grad_acc) + " b = 2.33x",
+        "device writes per synapse (endurance) = " + grouped(summary["updates"]["write_pulses"].get<uint64_t>()) +
+            " write pulses / " + grouped(synapses) + " synapses"}) {
+    EXPECT_NE(report.output.find(expected), std::string::npos) << expected << "\n" << report.output;
+    EXPECT_NE(html.find(expected), std::string::npos) << expected;
+  }
+  EXPECT_NE(html.find("System A on the same synapses"), std::string::npos) << "key numbers";
+  fs::remove_all(dir);
+}
+
+TEST(Report, SystemBBesideSystemAComparesMemoryNotUpdateEnergy) {
+  const std::string dir = temp_dir("mixed");
+  const std::string qnn = tiny_system_b_run(dir + "/qnn");
+  const std::string prob = tiny_run("split_fmnist_prob_nmem7", dir + "/prob");
+  const std::string grad = tiny_run("split_fmnist_gradacc_nmem7", dir + "/grad");
+  const Outcome report = metaxbar("report " + qnn + " " + prob + " " + grad + " --out " + dir + "/report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  // System A's rules are still compared with grad_acc; System B is not, and says why.
+  EXPECT_NE(report.output.find("update energy ratio = grad_acc / prob_meta"), std::string::npos) << report.output;
+  EXPECT_EQ(report.output.find("grad_acc / qnn_meta"), std::string::npos) << report.output;
+  EXPECT_NE(report.output.find("[qnn] System B: no grad_acc reference"), std::string::npos) << report.output;
+  const std::string html = read_text(dir + "/report/index.html");
+  EXPECT_NE(html.find("System B vs System A memory"), std::string::npos);
+  EXPECT_EQ(html.find("(ledger says"), std::string::npos);
   fs::remove_all(dir);
 }

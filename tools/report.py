@@ -25,16 +25,28 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TECH = os.path.join(REPO, "configs", "tech", "default.json")
 
-# The parameter-update share of the ledger, in the order the ledger lists it.
-UPDATE_COMPONENTS = ["rng", "p_table", "sram_m", "sram_acc", "write_pulses", "verify_reads"]
+# The parameter-update share of the ledger of each system (System A: the spiking network's
+# probabilistic controller; System B: the quantized perceptron's digital unit), in the order
+# each rebuilds it. System B's ledger lists System A's components too, at zero.
+SYSTEM_A_UPDATE_COMPONENTS = ["rng", "p_table", "sram_m", "sram_acc", "write_pulses", "verify_reads"]
+SYSTEM_B_UPDATE_COMPONENTS = ["digital_unit", "sram_hidden", "sram_optimizer", "sram_gradient", "write_pulses",
+                              "verify_reads"]
 PHASE_COLOURS = {"inference": "tab:blue", "learning": "tab:orange"}
 COMPONENT_COLOURS = {
     "rng": "tab:purple", "p_table": "tab:cyan", "sram_m": "tab:green", "sram_acc": "tab:red",
     "write_pulses": "tab:orange", "verify_reads": "tab:brown", "total": "0.35",
+    "digital_unit": "tab:pink", "sram_hidden": "tab:olive", "sram_optimizer": "tab:gray", "sram_gradient": "tab:blue",
 }
 # Tech-table entries the update energy and the endurance figures are built from.
-UPDATE_TECH_ENTRIES = ["lfsr_flipflop_bit", "lfsr_xor", "xorshift32_draw", "trng_bit", "lut_read", "comparator",
-                       "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset", "rram_read", "endurance_cycles"]
+UPDATE_TECH_ENTRIES = {
+    "A": ["lfsr_flipflop_bit", "lfsr_xor", "xorshift32_draw", "trng_bit", "lut_read", "comparator",
+          "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset", "rram_read", "endurance_cycles"],
+    "B": ["fp32_mult", "fp32_add", "lut_read", "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset",
+          "rram_read", "endurance_cycles"],
+}
+# Floating-point (multiplies, adds) of one weight step of System B's digital unit, besides its
+# one lut_read (the gate's exponential); the chip costs any optimizer but Adam as SGD's step.
+WEIGHT_STEP_FLOPS = {"adam": (10, 9), "sgd": (1, 5)}
 
 
 class ReportError(Exception):
@@ -92,6 +104,20 @@ def dig(document, *keys, default=None):
             return default
         document = document[key]
     return document
+
+
+def system_of(summary):
+    """'B' for the quantized perceptron (network.kind "qnn"), else 'A': summaries written before
+    System B existed name no kind, and are all the spiking network."""
+    return "B" if dig(summary, "network", "kind") == "qnn" else "A"
+
+
+def system_text(summary):
+    return "System B (quantized perceptron)" if system_of(summary) == "B" else "System A (spiking network)"
+
+
+def update_components(summary):
+    return SYSTEM_B_UPDATE_COMPONENTS if system_of(summary) == "B" else SYSTEM_A_UPDATE_COMPONENTS
 
 
 def slug(text):
@@ -211,11 +237,12 @@ def load_tech(summary):
 def update_cost_inputs(summary, tech):
     """Counts, widths and per-operation constants that produce energy_pj.update.
 
-    Every figure is a count from summary.updates times constants from the tech table, except
-    the RNG draw, whose cost depends on the generator's kind, bits and LFSR taps: that one is
-    read back from the ledger (energy / draws), which is exact.
+    Every figure is a count from summary.updates (System B: also summary.digital_unit) times
+    constants from the tech table, except the RNG draw, whose cost depends on the generator's
+    kind, bits and LFSR taps: that one is read back from the ledger (energy / draws), which is exact.
     """
     updates = summary.get("updates", {})
+    digital_unit = summary.get("digital_unit", {})
     ledger = summary.get("energy_pj", {})
     draws = updates.get("rng_draws", 0)
     rng_energy = dig(ledger, "update_components", "rng", default=0.0)
@@ -223,17 +250,22 @@ def update_cost_inputs(summary, tech):
     def constant(name):
         return float(dig(tech, name, "energy_pj", default=0.0))
 
+    counts = {
+        "rng_draws": draws,
+        "p_evaluations": updates.get("p_evaluations", 0),
+        "m_reads": updates.get("m_reads", 0),
+        "m_writes": updates.get("m_writes", 0),
+        "accumulator_updates": updates.get("accumulator_updates", 0),
+        "set_pulses": updates.get("set_pulses", 0),
+        "reset_pulses": updates.get("reset_pulses", 0),
+        "verify_reads": dig(ledger, "operations", "verify_reads", default=0),
+    }
+    counts.update({name: digital_unit.get(name, 0) for name in (
+        "gradient_updates", "weight_steps", "hidden_read_bits", "hidden_write_bits", "optimizer_state_read_bits",
+        "optimizer_state_write_bits", "gradient_read_bits", "gradient_write_bits")})
     return {
-        "counts": {
-            "rng_draws": draws,
-            "p_evaluations": updates.get("p_evaluations", 0),
-            "m_reads": updates.get("m_reads", 0),
-            "m_writes": updates.get("m_writes", 0),
-            "accumulator_updates": updates.get("accumulator_updates", 0),
-            "set_pulses": updates.get("set_pulses", 0),
-            "reset_pulses": updates.get("reset_pulses", 0),
-            "verify_reads": dig(ledger, "operations", "verify_reads", default=0),
-        },
+        "update_components": update_components(summary),
+        "counts": counts,
         "widths": {
             "m_bits": dig(summary, "memory_bits", "widths", "m_bits", default=dig(summary, "config", "memory", "m_bits")),
             "acc_bits": dig(summary, "memory_bits", "widths", "acc_bits",
@@ -243,20 +275,17 @@ def update_cost_inputs(summary, tech):
         },
         "constants": {
             "rng_draw": rng_energy / draws if draws else 0.0,
-            "lut_read": constant("lut_read"),
-            "comparator": constant("comparator"),
-            "sram_read_bit": constant("sram_read_bit"),
-            "sram_write_bit": constant("sram_write_bit"),
-            "rram_set": constant("rram_set"),
-            "rram_reset": constant("rram_reset"),
-            "rram_read": constant("rram_read"),
+            **{name: constant(name) for name in ("lut_read", "comparator", "sram_read_bit", "sram_write_bit",
+                                                 "rram_set", "rram_reset", "rram_read", "fp32_mult", "fp32_add")},
         },
         "rng_kind": dig(summary, "config", "rng", "kind", default="?"),
+        "optimizer": dig(summary, "config", "qnn", "optimizer", default="adam"),
     }
 
 
 def update_energy_terms(inputs):
-    """[(component, arithmetic text, pJ)] of the parameter-update energy from `inputs`."""
+    """[(component, arithmetic text, pJ)] of the parameter-update energy from `inputs`, the
+    components of the run's system in the order it rebuilds them."""
     n, w, k = inputs["counts"], inputs["widths"], inputs["constants"]
     g = group_digits
     kind = inputs["rng_kind"]
@@ -264,21 +293,45 @@ def update_energy_terms(inputs):
     m_read = n["m_reads"] * w["m_bits"] * k["sram_read_bit"]
     m_write = n["m_writes"] * w["m_bits"] * k["sram_write_bit"]
     acc_bits_moved = n["accumulator_updates"] * w["acc_bits"]
-    return [
-        ("rng", f"{g(n['rng_draws'])} draws x {k['rng_draw']:.6g} pJ/draw ({w['rng_bits']}-bit, {draw_note})",
-         n["rng_draws"] * k["rng_draw"]),
-        ("p_table", f"{g(n['p_evaluations'])} p evaluations x (lut_read {k['lut_read']:g} + comparator "
+    optimizer = inputs["optimizer"]
+    step_mults, step_adds = WEIGHT_STEP_FLOPS.get(optimizer, WEIGHT_STEP_FLOPS["sgd"])
+    gradient_word = k["fp32_mult"] + k["fp32_add"]
+    weight_step = step_mults * k["fp32_mult"] + step_adds * k["fp32_add"] + k["lut_read"]
+
+    def sram_bits(what, prefix):
+        read, written = n[f"{prefix}_read_bits"], n[f"{prefix}_write_bits"]
+        return (f"({g(read)} {what} bits read x {k['sram_read_bit']:g} pJ/b) + ({g(written)} written x "
+                f"{k['sram_write_bit']:g} pJ/b)", read * k["sram_read_bit"] + written * k["sram_write_bit"])
+
+    terms = {
+        "rng": (f"{g(n['rng_draws'])} draws x {k['rng_draw']:.6g} pJ/draw ({w['rng_bits']}-bit, {draw_note})",
+                n["rng_draws"] * k["rng_draw"]),
+        "p_table": (f"{g(n['p_evaluations'])} p evaluations x (lut_read {k['lut_read']:g} + comparator "
                     f"{k['comparator']:g}) pJ", n["p_evaluations"] * (k["lut_read"] + k["comparator"])),
-        ("sram_m", f"({g(n['m_reads'])} m reads x {w['m_bits']} b x {k['sram_read_bit']:g} pJ/b) + "
+        "sram_m": (f"({g(n['m_reads'])} m reads x {w['m_bits']} b x {k['sram_read_bit']:g} pJ/b) + "
                    f"({g(n['m_writes'])} m writes x {w['m_bits']} b x {k['sram_write_bit']:g} pJ/b)", m_read + m_write),
-        ("sram_acc", f"{g(n['accumulator_updates'])} accumulator read-modify-writes x {w['acc_bits']} b x "
+        "sram_acc": (f"{g(n['accumulator_updates'])} accumulator read-modify-writes x {w['acc_bits']} b x "
                      f"(read {k['sram_read_bit']:g} + write {k['sram_write_bit']:g}) pJ/b",
-         acc_bits_moved * (k["sram_read_bit"] + k["sram_write_bit"])),
-        ("write_pulses", f"{g(n['set_pulses'])} SET x {k['rram_set']:g} pJ + {g(n['reset_pulses'])} RESET x "
+                     acc_bits_moved * (k["sram_read_bit"] + k["sram_write_bit"])),
+        # The learning phase only: the digital unit's activations are inference, its error terms
+        # the error unit's.
+        "digital_unit": (f"learning phase: {g(n['gradient_updates'])} gradient words x (fp32_mult {k['fp32_mult']:g} + fp32_add "
+                         f"{k['fp32_add']:g}) pJ + {g(n['weight_steps'])} {optimizer} weight steps x ({step_mults} x "
+                         f"fp32_mult + {step_adds} x fp32_add + lut_read {k['lut_read']:g} = {weight_step:.6g}) pJ",
+                         n["gradient_updates"] * gradient_word + n["weight_steps"] * weight_step),
+        "sram_hidden": sram_bits("hidden-weight", "hidden"),
+        "sram_optimizer": sram_bits("optimizer-state", "optimizer_state"),
+        "sram_gradient": sram_bits("gradient-buffer", "gradient"),
+        "write_pulses": (f"{g(n['set_pulses'])} SET x {k['rram_set']:g} pJ + {g(n['reset_pulses'])} RESET x "
                          f"{k['rram_reset']:g} pJ", n["set_pulses"] * k["rram_set"] + n["reset_pulses"] * k["rram_reset"]),
-        ("verify_reads", f"{g(n['verify_reads'])} verify reads x n_mem {w['n_mem']} x rram_read {k['rram_read']:g} pJ",
-         n["verify_reads"] * w["n_mem"] * k["rram_read"]),
-    ]
+        "verify_reads": (f"{g(n['verify_reads'])} verify reads x n_mem {w['n_mem']} x rram_read {k['rram_read']:g} pJ",
+                         n["verify_reads"] * w["n_mem"] * k["rram_read"]),
+    }
+    return [(component, *terms[component]) for component in inputs["update_components"]]
+
+
+def ledger_check(rebuilt, ledger):
+    return "" if math.isclose(rebuilt, ledger, rel_tol=1e-6, abs_tol=1e-6) else f"   (ledger says {ledger:.6g} pJ!)"
 
 
 def update_energy_lines(summary, tech):
@@ -287,17 +340,85 @@ def update_energy_lines(summary, tech):
         return ["functional run: no energy ledger (run with --mode timed for energy and latency)"]
     lines = []
     total = 0.0
-    for component, text, pj in update_energy_terms(update_cost_inputs(summary, tech)):
+    terms = update_energy_terms(update_cost_inputs(summary, tech))
+    width = max(len(component) for component, _, _ in terms)
+    for component, text, pj in terms:
         ledger = dig(summary, "energy_pj", "update_components", component, default=0.0)
-        check = "" if math.isclose(pj, ledger, rel_tol=1e-6, abs_tol=1e-6) else f"   (ledger says {ledger:.6g} pJ!)"
-        lines.append(f"{component:>12}: {text} = {pj_text(pj)}{check}")
+        lines.append(f"{component:>{width}}: {text} = {pj_text(pj)}{ledger_check(pj, ledger)}")
         total += pj
     ledger_total = dig(summary, "energy_pj", "update", default=0.0)
-    lines.append(f"{'update':>12}: sum of the above = {pj_text(total)} (ledger energy_pj.update {pj_text(ledger_total)})")
+    # The total is checked too: a ledger component the run's system does not rebuild shows here.
+    lines.append(f"{'update':>{width}}: sum of the above = {pj_text(total)} "
+                 f"(ledger energy_pj.update {pj_text(ledger_total)}){ledger_check(total, ledger_total)}")
     train = dig(summary, "samples", "train", default=0)
     if train:
-        lines.append(f"{'per sample':>12}: {pj_text(ledger_total)} / {train} training samples = "
+        lines.append(f"{'per sample':>{width}}: {pj_text(ledger_total)} / {train} training samples = "
                      f"{pj_text(ledger_total / train)}")
+    return lines
+
+
+def writes_per_synapse(summary):
+    """(mean device write pulses per synapse, devices per synapse): the endurance load of one
+    synapse, comparable across systems whose synapses hold different numbers of devices."""
+    synapses = dig(summary, "memory_bits", "synapses")
+    return (ratio(dig(summary, "updates", "write_pulses"), synapses),
+            ratio(dig(summary, "endurance", "devices"), synapses))
+
+
+def system_a_same_size_ratios(memory):
+    """System B's hidden weights and whole digital unit against what System A's controller keeps
+    for the same synapses: prob_meta's m, grad_acc's m and accumulator."""
+    same = memory.get("system_a_same_size", {})
+    hidden, unit = memory.get("consolidation_total"), memory.get("digital_unit_total")
+    return {
+        "hidden_to_prob_meta": ratio(hidden, same.get("prob_meta_total")),
+        "unit_to_prob_meta": ratio(unit, same.get("prob_meta_total")),
+        "unit_to_grad_acc": ratio(unit, same.get("grad_acc_total")),
+    }
+
+
+def times_text(value):
+    return "—" if value is None else f"{value:.2f}x"
+
+
+def system_b_memory_lines(summary):
+    memory = summary.get("memory_bits", {})
+    widths, same = memory.get("widths", {}), memory.get("system_a_same_size", {})
+    synapses = memory.get("synapses")
+    hidden, optimizer, gradient = (memory.get(k) for k in ("consolidation_total", "optimizer_state_total",
+                                                           "gradient_buffer_total"))
+    ratios = system_a_same_size_ratios(memory)
+    b = number_text
+    lines = [
+        f"widths: hidden weight {widths.get('hidden_bits')} b, device state {widths.get('device_level_bits')} b per "
+        f"device; per synapse {b(ratio(optimizer, synapses))} b optimizer state + {b(ratio(gradient, synapses))} b "
+        "gradient buffer",
+        f"hidden weights (the metaplastic storage) per synapse = {b(hidden)} b / {b(synapses)} synapses = "
+        f"{b(memory.get('consolidation_per_synapse'))} b",
+        f"digital unit = hidden weights {b(hidden)} b + optimizer state {b(optimizer)} b + gradient buffer "
+        f"{b(gradient)} b = {b(memory.get('digital_unit_total'))} b = {b(memory.get('digital_unit_per_synapse'))} b "
+        "per synapse",
+        f"System A on the same {b(same.get('synapses'))} synapses: prob_meta {b(same.get('prob_meta_total'))} b, "
+        f"grad_acc {b(same.get('grad_acc_total'))} b ({same.get('arithmetic', 'no arithmetic in this summary')})",
+        f"  hidden weights / System A prob_meta = {b(hidden)} b / {b(same.get('prob_meta_total'))} b = "
+        f"{times_text(ratios['hidden_to_prob_meta'])}",
+        f"  digital unit / System A prob_meta = {b(memory.get('digital_unit_total'))} b / "
+        f"{b(same.get('prob_meta_total'))} b = {times_text(ratios['unit_to_prob_meta'])}",
+        f"  digital unit / System A grad_acc = {b(memory.get('digital_unit_total'))} b / "
+        f"{b(same.get('grad_acc_total'))} b = {times_text(ratios['unit_to_grad_acc'])}",
+    ]
+    updates = summary.get("updates", {})
+    mean_per_synapse, devices_per_synapse = writes_per_synapse(summary)
+    lines.append(f"device writes per synapse (endurance) = {b(updates.get('write_pulses'))} write pulses / "
+                 f"{b(synapses)} synapses = {b(mean_per_synapse)} (devices per synapse: {b(devices_per_synapse)}); "
+                 f"max {b(updates.get('max_writes_per_device'))} on one device")
+    for index, layer in enumerate(updates.get("by_layer", [])):
+        lines.append(f"  layer {index}: {b(layer.get('write_pulses'))} write pulses over {b(layer.get('devices'))} "
+                     f"devices, mean {b(layer.get('mean_writes_per_device'))}, max "
+                     f"{b(layer.get('max_writes_per_device'))} per device")
+    lines.append(f"  {b(updates.get('reprogram_events'))} reprogram events, {b(updates.get('verify_reads'))} verify "
+                 f"reads, {b(updates.get('verify_failures'))} verify failures, {b(updates.get('optimizer_steps'))} "
+                 f"optimizer steps, {b(updates.get('meta_attenuations'))} metaplastic attenuations")
     return lines
 
 
@@ -305,11 +426,16 @@ def memory_lines(summary):
     memory = summary.get("memory_bits", {})
     rule = dig(summary, "network", "rule", default="?")
     widths = memory.get("widths", {})
-    lines = [f"{rule}: {memory.get('arithmetic', '(no arithmetic in this summary)')}",
-             f"widths: m {widths.get('m_bits')} b, accumulator {widths.get('acc_bits')} b, "
-             f"hidden weight {widths.get('hidden_bits')} b, device state {widths.get('device_level_bits')} b per device",
-             f"consolidation per synapse = {number_text(memory.get('consolidation_total'))} b / "
-             f"{number_text(memory.get('synapses'))} synapses = {number_text(memory.get('consolidation_per_synapse'))} b"]
+    lines = [f"{rule}: {memory.get('arithmetic', '(no arithmetic in this summary)')}"]
+    if system_of(summary) == "B":
+        lines += system_b_memory_lines(summary)
+    else:
+        lines += [f"widths: m {widths.get('m_bits')} b, accumulator {widths.get('acc_bits')} b, "
+                  f"hidden weight {widths.get('hidden_bits')} b, device state {widths.get('device_level_bits')} b "
+                  "per device",
+                  f"consolidation per synapse = {number_text(memory.get('consolidation_total'))} b / "
+                  f"{number_text(memory.get('synapses'))} synapses = "
+                  f"{number_text(memory.get('consolidation_per_synapse'))} b"]
     lines += [f"warning: {w}" for w in memory.get("warnings", [])]
     return lines
 
@@ -321,16 +447,24 @@ def data_signature(summary):
 
 def grad_acc_reference(run, runs):
     """The grad_acc run `run` is compared with: itself if it is one, else one with the same data and
-    seed, else the same data, else the first grad_acc run."""
+    seed, else the same data, else the first grad_acc run. None for System B, whose update has
+    none of grad_acc's parts and whose network differs in size: no ratio against it means anything."""
+    if system_of(run["summary"]) == "B":
+        return None
     if dig(run["summary"], "network", "rule") == "grad_acc":
         return run
-    candidates = [r for r in runs if dig(r["summary"], "network", "rule") == "grad_acc"]
+    candidates = [r for r in runs if dig(r["summary"], "network", "rule") == "grad_acc"
+                  and system_of(r["summary"]) == "A"]
     same_data = [r for r in candidates if data_signature(r["summary"]) == data_signature(run["summary"])]
     same_seed = [r for r in same_data if r["summary"].get("seed") == run["summary"].get("seed")]
     for group in (same_seed, same_data, candidates):
         if group:
             return group[0]
     return None
+
+
+SYSTEM_B_NOT_COMPARED = ("System B: no grad_acc reference, so no update-energy ratio (only System A runs are "
+                         "compared); its memory is set against System A on the same synapses")
 
 
 def comparisons(runs):
@@ -357,11 +491,15 @@ def comparisons(runs):
 def comparison_lines(runs):
     """The arithmetic of each run's update-energy ratio and memory saving against its grad_acc run."""
     lines = []
-    for row in comparisons(runs):
+    rows = comparisons(runs)
+    if not any(row["reference"] for row in rows):
+        lines.append("no System A grad_acc run among the inputs: no update-energy ratios to show")
+    for row in rows:
         run, reference = row["run"], row["reference"]
-        if reference is None:
-            return ["no grad_acc run among the inputs: no ratios to show"]
-        if reference is run:
+        if system_of(run["summary"]) == "B":
+            lines.append(f"[{run['label']}] {SYSTEM_B_NOT_COMPARED}")
+            continue
+        if reference is None or reference is run:
             continue
         rule = dig(run["summary"], "network", "rule")
         lines.append(f"[{run['label']} vs {reference['label']}]")
@@ -487,7 +625,7 @@ def figure_energy(plt, summary, title):
     middle.set_title("by phase", fontsize=9)
 
     update = energy.get("update_components", {})
-    names = [c for c in UPDATE_COMPONENTS if c in update]
+    names = [c for c in update_components(summary) if c in update]
     # A log axis cannot show zero: a zero component keeps its label and gets no bar.
     right.bar(names, [update[c] if update[c] > 0 else math.nan for c in names],
               color=[COMPONENT_COLOURS[c] for c in names])
@@ -530,12 +668,14 @@ def figure_endurance(plt, summary, title):
 # Figures across runs
 
 def figure_update_comparison(plt, runs):
-    """Grouped bars of update-energy components per run, and consolidation bits per synapse."""
+    """Grouped bars of update-energy components per System A run, and consolidation bits per
+    synapse of every run (System B's stacked with its optimizer state and gradient buffer)."""
     rows = comparisons(runs)
-    timed = [row for row in rows if row["run"]["summary"].get("mode") == "timed"]
+    timed = [row for row in rows
+             if row["run"]["summary"].get("mode") == "timed" and system_of(row["run"]["summary"]) == "A"]
     width_in = max(13.0, 4.0 + 1.3 * len(runs))  # room for seven bars per run
     figure, (left, right) = plt.subplots(1, 2, figsize=(width_in, 4.8), gridspec_kw={"width_ratios": [3, 1.4]})
-    series = UPDATE_COMPONENTS + ["total"]
+    series = SYSTEM_A_UPDATE_COMPONENTS + ["total"]
     width = 0.8 / len(series)
     for s_index, component in enumerate(series):
         values = []
@@ -558,19 +698,30 @@ def figure_update_comparison(plt, runs):
     bottom, top = left.get_ylim()
     left.set_ylim(bottom, top * 100)  # headroom for the legend and the ratio labels
     left.set_ylabel("update energy (pJ, log scale; no bar = 0)")
-    left.set_title("parameter-update energy by component (label: its grad_acc run's energy / this run's)", fontsize=9)
+    left.set_title("System A parameter-update energy by component (label: its grad_acc run's energy / this run's)",
+                   fontsize=9)
     left.legend(fontsize=7, ncol=len(series), loc="upper left")
     if not timed:
-        left.text(0.5, 0.5, "no timed run: energy needs --mode timed", ha="center", transform=left.transAxes)
+        left.text(0.5, 0.5, "no timed System A run: energy needs --mode timed", ha="center", transform=left.transAxes)
 
     bits = [dig(row["run"]["summary"], "memory_bits", "consolidation_per_synapse", default=0) for row in rows]
-    right.bar(range(len(rows)), bits, color="tab:green")
+    # System B's digital unit keeps more than its hidden weights; stacking the rest keeps the
+    # consolidation bars comparable while not hiding it.
+    learning_state = [dig(row["run"]["summary"], "memory_bits", "digital_unit_per_synapse", default=bits[i]) - bits[i]
+                      for i, row in enumerate(rows)]
+    right.bar(range(len(rows)), bits, color="tab:green", label="consolidation (System B: hidden weights)")
+    if any(learning_state):
+        right.bar(range(len(rows)), learning_state, bottom=bits, color="tab:gray",
+                  label="System B optimizer state + gradient buffer")
+        right.legend(fontsize=7, loc="upper left")
     for i, row in enumerate(rows):
-        note = f"{bits[i]:g} b" + (f"\n{100 * row['saving']:.0f} % less" if row["saving"] else "")
-        right.annotate(note, (i, bits[i]), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=7)
+        note = f"{bits[i]:g} b" + (f" + {learning_state[i]:g} b" if learning_state[i] else "")
+        note += f"\n{100 * row['saving']:.0f} % less" if row["saving"] else ""
+        right.annotate(note, (i, bits[i] + learning_state[i]), textcoords="offset points", xytext=(0, 3), ha="center",
+                       fontsize=7)
     right.set_xticks(range(len(rows)), [row["run"]["label"] for row in rows], fontsize=7, rotation=30, ha="right")
-    right.set_ylabel("consolidation bits per synapse")
-    right.set_ylim(0, max(bits + [1]) * 1.35)
+    right.set_ylabel("bits per synapse")
+    right.set_ylim(0, max([b + extra for b, extra in zip(bits, learning_state)] + [1]) * 1.35)
     right.set_title("consolidation memory", fontsize=9)
     figure.tight_layout()
     return figure
@@ -721,13 +872,40 @@ def html_pre(lines):
     return "<pre>" + esc("\n".join(lines)) + "</pre>"
 
 
+def memory_rows(summary):
+    """Key-number rows of the memory the learning keeps beside the devices."""
+    memory = summary.get("memory_bits", {})
+    b = number_text
+    if system_of(summary) == "A":
+        return [("consolidation memory", f"{b(memory.get('consolidation_total'))} b "
+                                         f"({b(memory.get('consolidation_per_synapse'))} b per synapse)")]
+    same = memory.get("system_a_same_size", {})
+    ratios = system_a_same_size_ratios(memory)
+    mean_per_synapse, devices_per_synapse = writes_per_synapse(summary)
+    return [
+        ("hidden weights (consolidation memory)", f"{b(memory.get('consolidation_total'))} b "
+                                                  f"({b(memory.get('consolidation_per_synapse'))} b per synapse)"),
+        ("optimizer state / gradient buffer", f"{b(memory.get('optimizer_state_total'))} b / "
+                                              f"{b(memory.get('gradient_buffer_total'))} b"),
+        ("digital unit total", f"{b(memory.get('digital_unit_total'))} b "
+                               f"({b(memory.get('digital_unit_per_synapse'))} b per synapse)"),
+        ("System A on the same synapses", f"prob_meta {b(same.get('prob_meta_total'))} b, grad_acc "
+                                          f"{b(same.get('grad_acc_total'))} b over {b(same.get('synapses'))} synapses; "
+                                          f"hidden weights {times_text(ratios['hidden_to_prob_meta'])} prob_meta, "
+                                          f"digital unit {times_text(ratios['unit_to_prob_meta'])} prob_meta, "
+                                          f"{times_text(ratios['unit_to_grad_acc'])} grad_acc"),
+        ("device writes per synapse (mean)", f"{b(mean_per_synapse)} (devices per synapse: {b(devices_per_synapse)})"),
+    ]
+
+
 def key_numbers(run):
     s = run["summary"]
     energy, latency, endurance, memory = (s.get(k, {}) for k in ("energy_pj", "latency", "endurance", "memory_bits"))
     timed = s.get("mode") == "timed"
     lifetime = endurance.get("projected_lifetime_years")
     rows = [
-        ("seed", s.get("seed")), ("mode", s.get("mode")), ("rule", dig(s, "network", "rule")),
+        ("seed", s.get("seed")), ("mode", s.get("mode")), ("network", system_text(s)),
+        ("rule", dig(s, "network", "rule")),
         ("dataset", ", ".join(sorted({t.get("dataset", "?") for t in s.get("tasks", [])}))),
         ("tasks", len(s.get("tasks", []))),
         ("training / test samples", f"{number_text(dig(s, 'samples', 'train'))} / {number_text(dig(s, 'samples', 'test'))}"),
@@ -749,9 +927,8 @@ def key_numbers(run):
         ]
     else:
         rows.append(("energy, latency", "functional run: none (run with --mode timed)"))
+    rows += memory_rows(s)
     rows += [
-        ("consolidation memory", f"{number_text(memory.get('consolidation_total'))} b "
-                                 f"({number_text(memory.get('consolidation_per_synapse'))} b per synapse)"),
         ("device state", f"{number_text(memory.get('device_state_total'))} b"),
         ("memory arithmetic", memory.get("arithmetic", "—")),
         ("max / mean writes per device", f"{endurance.get('max_writes_per_device')} / "
@@ -800,19 +977,51 @@ def run_section(run, figures):
     parts.append("<h3>Parameter-update energy: counts x constants</h3>" + html_pre(update_energy_lines(s, tech)))
     if s.get("mode") == "timed":
         parts.append("<h3>Energy ledger by component</h3>" + component_table(s))
-    parts.append("<h3>Tech constants behind the update energy and endurance</h3>" + tech_table(tech, UPDATE_TECH_ENTRIES))
+    parts.append("<h3>Tech constants behind the update energy and endurance</h3>" +
+                 tech_table(tech, UPDATE_TECH_ENTRIES[system_of(s)]))
     parts.append("<details><summary>The whole tech table of this run</summary>" + tech_table(tech, sorted(tech)) +
                  "</details>")
     return "\n".join(parts)
+
+
+def learning_state_bits(summary):
+    """The bits the learning keeps beside the devices: System A's consolidation memory (m, and
+    grad_acc's accumulators); System B's digital unit (hidden weights, optimizer state, gradients)."""
+    memory = summary.get("memory_bits", {})
+    return memory.get("digital_unit_total" if system_of(summary) == "B" else "consolidation_total")
+
+
+def system_memory_table(runs):
+    """System B's memory and device writes beside System A's, with each System B run's own count
+    of System A on the same synapses (the System A runs given may be another size)."""
+    rows = []
+    for run in runs:
+        s = run["summary"]
+        memory, same = s.get("memory_bits", {}), dig(s, "memory_bits", "system_a_same_size", default={})
+        synapses, bits = memory.get("synapses"), learning_state_bits(s)
+        mean_per_synapse, _ = writes_per_synapse(s)
+        rows.append((run["label"], system_text(s), dig(s, "network", "rule"), number_text(synapses),
+                     number_text(memory.get("consolidation_per_synapse")), number_text(ratio(bits, synapses)),
+                     number_text(bits),
+                     f"{number_text(same.get('prob_meta_total'))} / {number_text(same.get('grad_acc_total'))}"
+                     if same else "—",
+                     times_text(system_a_same_size_ratios(memory)["unit_to_prob_meta"]) if same else "—",
+                     number_text(mean_per_synapse), number_text(dig(s, "updates", "max_writes_per_device"))))
+    header = ["run", "network", "rule", "synapses", "consolidation b / synapse", "learning state b / synapse",
+              "learning state b", "System A on the same synapses: prob_meta / grad_acc b",
+              "learning state / that prob_meta", "device writes / synapse (mean)", "max writes / device"]
+    return html_table(header, rows, text_columns=(0, 1, 2))
 
 
 def comparison_section(runs, figure_name):
     table = []
     for row in comparisons(runs):
         s, reference = row["run"]["summary"], row["reference"]
-        table.append((row["run"]["label"], dig(s, "network", "rule"), s.get("mode"),
-                      percent_text(dig(s, "accuracy", "final_mean")), energy_text(row["energy"]),
-                      energy_text(row["per_sample"]), reference["label"] if reference else "—",
+        system_b = system_of(s) == "B"
+        table.append((row["run"]["label"], dig(s, "network", "rule") + (" (System B)" if system_b else ""),
+                      s.get("mode"), percent_text(dig(s, "accuracy", "final_mean")), energy_text(row["energy"]),
+                      energy_text(row["per_sample"]),
+                      reference["label"] if reference else ("none (System B)" if system_b else "—"),
                       f"{row['energy_ratio']:.2f}x" if row["energy_ratio"] else "—",
                       number_text(dig(s, "memory_bits", "consolidation_per_synapse")), number_text(row["memory"]),
                       percent_text(row["saving"])))
@@ -825,6 +1034,11 @@ def comparison_section(runs, figure_name):
     if figure_name:
         parts.append(html_figure(figure_name, "update energy by component per run, and consolidation memory", wide=True))
     parts.append(html_pre(comparison_lines(runs)))
+    if {system_of(run["summary"]) for run in runs} == {"A", "B"}:
+        parts.append("<h3>System B vs System A memory</h3>"
+                     "<p>Learning state: System A's consolidation memory (m, and grad_acc's accumulators); System "
+                     "B's digital unit (hidden weights, optimizer state, gradient buffer).</p>" +
+                     system_memory_table(runs))
     return "\n".join(parts)
 
 
