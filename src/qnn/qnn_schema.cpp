@@ -15,7 +15,7 @@ void add_qnn_keys(Schema& s) {
   // hidden weights' width is memory.hidden_bits).
   s.add(number("qnn.hidden_gain", 0.2, 0, kInf,
                "digital gain from a hidden column sum, in units of w_max, to the clipped-ReLU input"));
-  s.add(number("qnn.output_gain", 0.5, 0, kInf,
+  s.add(number("qnn.output_gain", 0.125, 0, kInf,
                "digital gain from an output column sum, in units of w_max, to its logit"));
   s.add(boolean("qnn.bias_row", true,
                 "each crossbar gets one more word line held at full drive, whose devices are the biases"));
