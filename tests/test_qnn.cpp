@@ -529,6 +529,7 @@ TEST(QuantizedPerceptron, HingeLossLeavesSamplesBeyondTheMarginAlone) {
   QnnParams params = default_params();
   params.loss = parse_loss("hinge");
   params.margin = 1.0;
+  params.output_gain = 0.5;  // logits wide enough that trained samples clear the margin
   params.batch = 4;
   QuantizedPerceptron network(small_config(32), params, 784, 4, 12);
   EXPECT_GE(train_and_test(network, 600), 0.9);
