@@ -3,8 +3,19 @@
 #include <cstdio>
 
 #include "config/config.h"
+#include "device/synapse_array.h"
 
 namespace mx {
+
+Floorplan plan_chip(const Config& config, const SynapseArray& layer0, const SynapseArray& layer1) {
+  const size_t rows[2] = {layer0.rows(), layer1.rows()};
+  const size_t cols[2] = {layer0.cols(), layer1.cols()};
+  TileGrid grid;
+  grid.tile_rows = config.get_uint("tile.rows");
+  grid.tile_cols = config.get_uint("tile.cols");
+  return make_floorplan(rows, cols, grid, static_cast<unsigned>(config.get_uint("mesh.width")),
+                        static_cast<unsigned>(config.get_uint("mesh.height")));
+}
 
 ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan,
                    const ContextMaker& make_context)

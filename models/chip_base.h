@@ -18,6 +18,11 @@
 namespace mx {
 
 class Config;
+class SynapseArray;
+
+// Where a two-layer network's crossbars sit: tiles of tile.rows x tile.cols on a mesh of
+// mesh.width x mesh.height (0 = the smallest square that holds them).
+Floorplan plan_chip(const Config& config, const SynapseArray& layer0, const SynapseArray& layer1);
 
 struct SampleCost {
   int64_t total_aj = 0;  // this sample's energy

@@ -20,20 +20,10 @@ std::unique_ptr<ChipContext> make_context(const Config& config, SpikingNetwork& 
       make_chip_costs(config, tech, probe, network.array(0).n_mem(), plan.mesh_width, plan.mesh_height));
 }
 
-Floorplan make_plan(const Config& config, const SpikingNetwork& network) {
-  const size_t rows[2] = {network.inputs(), network.hidden()};
-  const size_t cols[2] = {network.hidden(), network.outputs()};
-  TileGrid grid;
-  grid.tile_rows = config.get_uint("tile.rows");
-  grid.tile_cols = config.get_uint("tile.cols");
-  return make_floorplan(rows, cols, grid, static_cast<unsigned>(config.get_uint("mesh.width")),
-                        static_cast<unsigned>(config.get_uint("mesh.height")));
-}
-
 }  // namespace
 
 ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network)
-    : ChipBase(name, config, make_plan(config, network),
+    : ChipBase(name, config, plan_chip(config, network.array(0), network.array(1)),
                [&](const Floorplan& plan) { return make_context(config, network, plan); }),
       tiles("tiles"),
       cores("cores"),

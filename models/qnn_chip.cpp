@@ -11,16 +11,6 @@ namespace mx {
 
 namespace {
 
-Floorplan make_plan(const Config& config, const QuantizedPerceptron& network) {
-  const size_t rows[2] = {network.array(0).rows(), network.array(1).rows()};  // bias rows included
-  const size_t cols[2] = {network.array(0).cols(), network.array(1).cols()};
-  TileGrid grid;
-  grid.tile_rows = config.get_uint("tile.rows");
-  grid.tile_cols = config.get_uint("tile.cols");
-  return make_floorplan(rows, cols, grid, static_cast<unsigned>(config.get_uint("mesh.width")),
-                        static_cast<unsigned>(config.get_uint("mesh.height")));
-}
-
 std::unique_ptr<ChipContext> make_context(const Config& config, const Floorplan& plan) {
   // System B draws no random numbers; the probe only fills the (unused) draw cost.
   const HwRng probe(HwRngSpec{RngKind::lfsr}, 1);
@@ -31,7 +21,7 @@ std::unique_ptr<ChipContext> make_context(const Config& config, const Floorplan&
 }  // namespace
 
 QnnChip::QnnChip(sc_core::sc_module_name name, const Config& config, QuantizedPerceptron& network)
-    : ChipBase(name, config, make_plan(config, network),
+    : ChipBase(name, config, plan_chip(config, network.array(0), network.array(1)),
                [&](const Floorplan& plan) { return make_context(config, plan); }),
       tile_reads("tile_reads"),
       tile_programs("tile_programs"),

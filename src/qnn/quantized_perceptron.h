@@ -151,7 +151,6 @@ class QuantizedPerceptron {
   const std::vector<float>& hidden_weights(unsigned layer) const { return hidden_weight_[layer]; }
   const std::vector<uint16_t>& programmed_levels(unsigned layer) const { return level_[layer]; }
   const std::vector<float>& logits() const { return logits_; }
-  const std::vector<float>& hidden_activity() const { return hidden_drive_; }
   const std::vector<float>& output_error() const { return output_error_; }
   const QnnActivity& activity() const { return activity_; }
 

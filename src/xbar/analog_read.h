@@ -43,7 +43,7 @@ class AnalogLayerReader {
   void read_transposed(const SynapseArray& array, const float* y, float* out);
 
   // Driven lines per tile of the last read (row tiles for read, column tiles for
-  // read_transposed), for the timed model's costs.
+  // read_transposed).
   const std::vector<size_t>& driven_per_tile() const { return driven_per_tile_; }
   const Adc& adc() const { return adc_; }
   const TileGrid& grid() const { return grid_; }
