@@ -25,10 +25,10 @@ uint64_t count_at(const json& section, const char* key) {
   return section.contains(key) && section[key].is_number() ? section[key].get<uint64_t>() : 0;
 }
 
-// The SRAM of the run's chip from its memory_bits section.
-SramBits sram_bits(const Config& config, const json& s) {
+}  // namespace
+
+SramBits sram_bits_of(const Config& config, const json& memory) {
   SramBits bits;
-  const json& memory = s.at("memory_bits");
   if (config.get_string("network.kind") == "qnn") {
     bits.optimizer = count_at(memory, "optimizer_state_total");
     bits.gradient = count_at(memory, "gradient_buffer_total");
@@ -41,6 +41,8 @@ SramBits sram_bits(const Config& config, const json& s) {
   }
   return bits;
 }
+
+namespace {
 
 // The counts of the events that price components charging more than one kind of event,
 // from the network's own activity (the ledger counts their operations together).
@@ -106,7 +108,7 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
 
   // The block inventory: what area and leakage are priced on.
   const std::vector<BlockInstance> blocks =
-      chip_inventory(config, plan, static_cast<unsigned>(config.get_uint("device.n_mem")), sram_bits(config, s));
+      chip_inventory(config, plan, static_cast<unsigned>(config.get_uint("device.n_mem")), sram_bits_of(config, s.at("memory_bits")));
 
   // Event counts. A component charging one kind of event has its count in the ledger; the
   // others from the network's activity. Each component's priced energy is checked against
@@ -194,6 +196,9 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
 
   // Energy: events re-priced; recorded components kept, if their prices did not move.
   std::map<std::string, int64_t> by_component_phase[2];
+  // Every component of the run is listed, those that cost nothing too.
+  for (auto c = record.at("train_aj").begin(); c != record.at("train_aj").end(); ++c)
+    for (Phase phase : kPhases) by_component_phase[static_cast<int>(phase)][c.key()] = 0;
   for (const EventCount& e : events_from_json(record.at("event_counts"), "architect_record.event_counts"))
     by_component_phase[static_cast<int>(e.phase)][e.component] +=
         event_price_aj(costs, e.component, e.event) * static_cast<int64_t>(e.count);
@@ -223,6 +228,7 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
   // prices are unchanged; a component's events do not move between sample kinds).
   for (const auto& [name, aj] : by_component) {
     energy["by_component"][name] = pj_of(aj);
+    energy["by_component_aj"][name] = aj;
     const int64_t old_train = record.at("train_aj").value(name, int64_t{0});
     const int64_t old_test = record.at("test_aj").value(name, int64_t{0});
     const int64_t old_total = old_train + old_test;

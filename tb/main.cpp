@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "tb/architect_summary.h"
 #include "tb/experiment.h"
+#include "tb/recost_command.h"
 #include "tb/sweep_command.h"
 
 #include <sys/stat.h>
@@ -29,7 +30,9 @@ const char* kUsage =
     "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n"
     "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
     "       metaxbar sweep merge DIR...       combine shard results\n"
-    "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n";
+    "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n"
+    "       metaxbar recost RUN_DIR [--tech FILE] [--set tech.ENTRY.FIELD=V]... [--out DIR] [--corners]\n"
+    "                                         re-price a timed run under another tech table\n";
 
 void make_directories(const std::string& path) {
   std::string partial;
@@ -154,6 +157,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (all[0] == "config") return config_command(rest);
     if (all[0] == "sweep") return mx::sweep_command(rest);
     if (all[0] == "report") return report_command(argv);
+    if (all[0] == "recost") return mx::recost_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {
