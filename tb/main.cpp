@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "common/atomic_file.h"
+#include "common/build_info.h"
 #include "common/error.h"
 #include "config/config.h"
 #include "tb/experiment.h"
@@ -145,6 +146,10 @@ extern "C" int sc_main(int argc, char* argv[]) {
   if (all.empty() || all[0] == "--help" || all[0] == "-h") {
     std::fputs(kUsage, all.empty() ? stderr : stdout);
     return all.empty() ? 2 : 0;
+  }
+  if (all[0] == "--version") {
+    std::printf("%s\n", mx::build_info().describe().c_str());
+    return 0;
   }
   const std::vector<std::string> rest(all.begin() + 1, all.end());
   try {
