@@ -55,6 +55,32 @@ def git(*args):
     return subprocess.run(["git", *args], cwd=REPO, stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
 
 
+# What each part's runs depend on: a later commit that changes none of these paths does not
+# change the part's figures, so its runs stay valid (and the document says where they come from).
+PART_PATHS = {"table1": ["src", "models", "tb", "configs/paper", "configs/tech"],
+              "system_b": ["src", "models", "tb", "configs/paper", "configs/tech"],
+              "update_energy": ["src", "models", "tb", "configs/paper", "configs/tech"]}
+
+
+def provenance(part_out, commit):
+    """The commit a part's runs were made at: recorded when the part first runs, read back after."""
+    path = os.path.join(part_out, "provenance.txt")
+    if not os.path.exists(path):
+        os.makedirs(part_out, exist_ok=True)
+        write_atomic(path, commit + "\n")
+    with open(path) as f:
+        return f.read().strip()
+
+
+def provenance_note(part, made_at, head):
+    if made_at.split()[0] == head.split()[0]:
+        return f"`{made_at}`"
+    changed = git("diff", "--name-only", made_at.split()[0], "HEAD", "--", *PART_PATHS[part])
+    if changed:
+        return f"`{made_at}` (**code it depends on changed since**: {', '.join(changed.split())})"
+    return f"`{made_at}` (nothing it depends on changed up to `{head}`)"
+
+
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -235,7 +261,9 @@ def document(args, t1, sb, pairs, energy_results, seeds, band_rows, failures, co
     lines = ["# Results", "",
              "Every figure below comes from one command at one commit; README's result tables are copied from "
              "the marked blocks of this file by the same command (tests/test_results_tables.cpp checks it).", "",
-             f"- commit: `{commit}`", f"- date: {now}", f"- machine: {machine()}",
+             f"- commit: `{commit}`; runs made at: "
+             + "; ".join(f"{part} {note}" for part, note in args.provenance.items()),
+             f"- date: {now}", f"- machine: {machine()}",
              f"- seeds: {' '.join(map(str, seeds))}",
              f"- command: `nice tools/reproduce_all.py --seeds {' '.join(map(str, seeds))} -j {args.j}"
              + "".join(f" --set {a}" for a in args.set) + "`"
@@ -295,6 +323,9 @@ def main():
     parser.add_argument("--set", action="append", default=[],
                         help="override for every run (a reduced smoke run; then write elsewhere with --results)")
     parser.add_argument("--results", default=RESULTS, help="where to write the results document")
+    parser.add_argument("--parts", nargs="+", default=["table1", "system_b", "update_energy"],
+                        choices=["table1", "system_b", "update_energy"],
+                        help="run only these parts now (the document is written when all three have runs)")
     parser.add_argument("--readme", default=README, help="the README whose blocks are replaced")
     args = parser.parse_args()
     if args.readme_only:
@@ -308,14 +339,27 @@ def main():
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src", "models", "tb", "configs", "tools")
     commit = git("rev-parse", "--short=12", "HEAD") + (" (with uncommitted changes)" if dirty else "")
     os.chdir(REPO)  # the presets name data.dir relative to the repository
-    t1_out = os.path.join(args.out, "table1")
-    t1, failures = table1.run_grid(metaxbar, table1.GRID, args.seeds, t1_out, args.j, args.set, "timed")
-    sb, sb_failures = system_b.run_presets(metaxbar, args.seeds, os.path.join(args.out, "system_b"), args.j,
-                                           args.set, "timed")
-    pairs, energy_results, energy_failures = run_update_energy(metaxbar, args.seeds,
-                                                               os.path.join(args.out, "update_energy"), args.j, t1_out,
-                                                               args.set)
-    failures += sb_failures + energy_failures
+    t1_out, sb_out, energy_out = (os.path.join(args.out, part) for part in ("table1", "system_b", "update_energy"))
+    made = {}
+    failures = []
+    if "table1" in args.parts:
+        made["table1"] = provenance(t1_out, commit)
+        t1, part_failures = table1.run_grid(metaxbar, table1.GRID, args.seeds, t1_out, args.j, args.set, "timed")
+        failures += part_failures
+    if "system_b" in args.parts:
+        made["system_b"] = provenance(sb_out, commit)
+        sb, part_failures = system_b.run_presets(metaxbar, args.seeds, sb_out, args.j, args.set, "timed")
+        failures += part_failures
+    if "update_energy" in args.parts:
+        made["update_energy"] = provenance(energy_out, commit)
+        pairs, energy_results, part_failures = run_update_energy(metaxbar, args.seeds, energy_out, args.j, t1_out,
+                                                                 args.set)
+        failures += part_failures
+    if set(args.parts) != {"table1", "system_b", "update_energy"}:
+        print(f"reproduce_all: ran {', '.join(args.parts)}; run all parts (their runs are reused) to write "
+              f"{os.path.relpath(args.results, REPO)}", file=sys.stderr)
+        return 1 if failures else 0
+    args.provenance = {part: provenance_note(part, made_at, commit) for part, made_at in made.items()}
     band_rows = bands(t1, sb)
     text = document(args, t1, sb, pairs, energy_results, args.seeds, band_rows, failures, commit)
     write_atomic(args.results, text)
