@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config/schema_print.h"
+#include "tb/architect_summary.h"
 #include "tb/experiment.h"
 #include "tb/presets_command.h"
 #include "tb/sweep_command.h"
@@ -155,6 +156,7 @@ int run_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(output.summary["updates"]["write_pulses"].get<uint64_t>()),
               static_cast<unsigned long long>(output.summary["updates"]["max_writes_per_device"].get<uint64_t>()),
               output.summary["train_samples_per_s"].get<double>(), output.summary["wall_s"].get<double>());
+  mx::print_architect_summary(output.summary, stdout);
   std::printf("wrote %s/summary.json\n", out_dir.c_str());
   return 0;
 }
