@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/build_info.h"
 #include "common/error.h"
 #include "tb/architect_summary.h"
 #include "tb/timed_runner.h"
@@ -276,6 +277,7 @@ RunOutput run_experiment(const Config& config, const std::function<void(const Re
   RunOutput out;
   out.summary = config.get_string("network.kind") == "qnn" ? run_quantized(config, sequence, on_progress, trace_dir)
                                                            : run_spiking(config, sequence, on_progress, trace_dir);
+  out.summary["build"] = {{"version", build_info().version}, {"commit", build_info().commit}};
   out.summary["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
