@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import (UPDATE_COMPONENTS, atomic_write_text, energy_text, load_tech,  # noqa: E402
+from report import (SYSTEM_A_UPDATE_COMPONENTS as UPDATE_COMPONENTS, atomic_write_text, energy_text, load_tech,  # noqa: E402
                     update_cost_inputs, update_energy_terms)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

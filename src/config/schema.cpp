@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "config/schema_keys.h"
 #include "qnn/qnn_schema.h"
+#include "chip/architect_schema.h"
 
 namespace mx {
 namespace {
@@ -144,6 +145,7 @@ Schema build_run_schema() {
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
   add_chip_keys(s);
+  add_architect_keys(s);
   return s;
 }
 
