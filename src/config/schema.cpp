@@ -1,6 +1,7 @@
 // Every key a run understands, with its default: the one place defaults live.
 // The defaults describe System A on split-Fashion-MNIST with n_mem = 7 (SPEC §1), the
 // default testbench; the presets under configs/paper/ set the other published cases.
+#include "chip/chip_schema.h"
 #include "config/config.h"
 #include "config/schema_keys.h"
 #include "qnn/qnn_schema.h"
@@ -144,6 +145,7 @@ Schema build_run_schema() {
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
   add_architect_keys(s);
+  add_chip_keys(s);
   return s;
 }
 
