@@ -144,8 +144,8 @@ Schema build_run_schema() {
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
-  add_chip_keys(s);
   add_architect_keys(s);
+  add_chip_keys(s);
   return s;
 }
 
