@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,10 @@ uint64_t count_at(const json& section, const char* key) {
   return section.contains(key) && section[key].is_number() ? section[key].get<uint64_t>() : 0;
 }
 
-// The SRAM of the run's chip from its memory_bits section.
-SramBits sram_bits(const Config& config, const json& s) {
+}  // namespace
+
+SramBits sram_bits_of(const Config& config, const json& memory) {
   SramBits bits;
-  const json& memory = s.at("memory_bits");
   if (config.get_string("network.kind") == "qnn") {
     bits.optimizer = count_at(memory, "optimizer_state_total");
     bits.gradient = count_at(memory, "gradient_buffer_total");
@@ -41,6 +42,8 @@ SramBits sram_bits(const Config& config, const json& s) {
   }
   return bits;
 }
+
+namespace {
 
 // The counts of the events that price components charging more than one kind of event,
 // from the network's own activity (the ledger counts their operations together).
@@ -88,6 +91,12 @@ std::map<std::string, uint64_t> busy_times(const json& s) {
 
 double pj_of(int64_t aj) { return to_picojoules(aj); }
 
+std::string pj_text(double pj) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.12g", pj);
+  return text;
+}
+
 }  // namespace
 
 void check_architect_config(const Config& config) {
@@ -106,7 +115,7 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
 
   // The block inventory: what area and leakage are priced on.
   const std::vector<BlockInstance> blocks =
-      chip_inventory(config, plan, static_cast<unsigned>(config.get_uint("device.n_mem")), sram_bits(config, s));
+      chip_inventory(config, plan, static_cast<unsigned>(config.get_uint("device.n_mem")), sram_bits_of(config, s.at("memory_bits")));
 
   // Event counts. A component charging one kind of event has its count in the ledger; the
   // others from the network's activity. Each component's priced energy is checked against
@@ -184,6 +193,7 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
   for (const char* key : {"area_mm2", "power_mw", "throughput", "efficiency", "static_energy_pj", "per_layer",
                           "per_tile"})
     s[key] = priced[key];
+  s["energy_pj"]["arithmetic"] = priced["energy_pj"]["arithmetic"];
 }
 
 json price_run(const Config& config, const json& summary, const Tech& tech) {
@@ -194,9 +204,21 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
 
   // Energy: events re-priced; recorded components kept, if their prices did not move.
   std::map<std::string, int64_t> by_component_phase[2];
+  // The arithmetic of each component, for reports to print rather than re-derive.
+  std::map<std::string, std::string> arithmetic;
+  // Every component of the run is listed, those that cost nothing too.
+  for (auto c = record.at("train_aj").begin(); c != record.at("train_aj").end(); ++c)
+    for (Phase phase : kPhases) by_component_phase[static_cast<int>(phase)][c.key()] = 0;
   for (const EventCount& e : events_from_json(record.at("event_counts"), "architect_record.event_counts"))
-    by_component_phase[static_cast<int>(e.phase)][e.component] +=
-        event_price_aj(costs, e.component, e.event) * static_cast<int64_t>(e.count);
+  {
+    const int64_t price = event_price_aj(costs, e.component, e.event);
+    by_component_phase[static_cast<int>(e.phase)][e.component] += price * static_cast<int64_t>(e.count);
+    std::string& text = arithmetic[e.component];
+    char term[200];
+    std::snprintf(term, sizeof term, "%s%s: %llu %s x %.9g pJ", text.empty() ? "" : " + ", phase_name(e.phase),
+                  static_cast<unsigned long long>(e.count), e.event.c_str(), pj_of(price));
+    text += term;
+  }
   const json& recorded = record.at("recorded_aj");
   for (auto c = recorded.begin(); c != recorded.end(); ++c) {
     if (component_prices(costs, c.key()) != component_prices(run_costs, c.key()))
@@ -205,6 +227,9 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
                   "), and the new tech table changes its prices; re-simulate for it");
     for (Phase phase : kPhases)
       by_component_phase[static_cast<int>(phase)][c.key()] += c.value().at(phase_name(phase)).get<int64_t>();
+    arithmetic[c.key()] = c.key() == "noc" ? "as the ledger recorded it (a packet's energy depends on its hops, "
+                                             "which the chip does not count)"
+                                           : "as the ledger recorded it";
   }
   json energy = {{"by_component", json::object()}, {"by_component_phase", json::object()}, {"by_phase", json::object()}};
   int64_t total = 0, train_total = 0, test_total = 0;
@@ -223,6 +248,9 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
   // prices are unchanged; a component's events do not move between sample kinds).
   for (const auto& [name, aj] : by_component) {
     energy["by_component"][name] = pj_of(aj);
+    energy["by_component_aj"][name] = aj;
+    energy["arithmetic"][name] = arithmetic.count(name) ? arithmetic[name] + " = " + pj_text(pj_of(aj)) + " pJ"
+                                                        : std::string("no events");
     const int64_t old_train = record.at("train_aj").value(name, int64_t{0});
     const int64_t old_test = record.at("test_aj").value(name, int64_t{0});
     const int64_t old_total = old_train + old_test;

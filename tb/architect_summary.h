@@ -23,6 +23,10 @@ void add_architect_summary(const Config& config, const ChipBase& chip, nlohmann:
 // the run and by recost, so the two cannot disagree.
 nlohmann::json price_run(const Config& config, const nlohmann::json& summary, const class Tech& tech);
 
+// The SRAM a run's chip holds, from its summary's memory_bits section.
+struct SramBits;
+SramBits sram_bits_of(const Config& config, const nlohmann::json& memory_bits);
+
 // A short summary for the console after a timed run.
 void print_architect_summary(const nlohmann::json& summary, std::FILE* out);
 

@@ -20,6 +20,7 @@
 #include "tb/architect_summary.h"
 #include "tb/experiment.h"
 #include "tb/presets_command.h"
+#include "tb/recost_command.h"
 #include "tb/sweep_command.h"
 #include "tb/tool_paths.h"
 
@@ -36,6 +37,8 @@ const char* kUsage =
     "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
     "       metaxbar sweep merge DIR...       combine shard results\n"
     "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n"
+    "       metaxbar recost RUN_DIR [--tech FILE] [--set tech.ENTRY.FIELD=V]... [--out DIR] [--corners]\n"
+    "                                         re-price a timed run under another tech table\n"
     "       metaxbar presets                  list the configs/ presets with their descriptions\n"
     "       metaxbar --version                version and git commit\n"
     "       metaxbar COMMAND --help           a command's options and an example\n";
@@ -238,6 +241,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (all[0] == "sweep") return mx::sweep_command(rest);
     if (all[0] == "report") return report_command(argv, asks_for_help(rest));
     if (all[0] == "presets") return mx::presets_command(rest);
+    if (all[0] == "recost") return mx::recost_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {

@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -253,4 +255,36 @@ TEST(Report, SystemBBesideSystemAComparesMemoryNotUpdateEnergy) {
   EXPECT_NE(html.find("System B vs System A memory"), std::string::npos);
   EXPECT_EQ(html.find("(ledger says"), std::string::npos);
   fs::remove_all(dir);
+}
+
+// Clock sweeps tie: learning and the ledger's energy are the same at every clock, so two
+// designs share one point of the front. The figure is drawn, with one label for both.
+TEST(Report, ParetoFigureOfTiedPointsIsDrawn) {
+  const std::string dir = temp_dir("pareto_ties");
+  const nlohmann::json sweep = {
+      {"base", std::string(MX_SOURCE_DIR) + "/configs/default.json"},
+      {"axes", {{"clock.frequency_hz", {5e8, 1e9}}}},
+      {"set", {{"data.train_samples", 20}, {"data.test_samples", 10}, {"task.pairs", {{0, 1}}}, {"mode", "timed"},
+               {"trace.window_samples", 0}}},
+      {"seeds", {1}}};
+  std::ofstream(dir + "/sweep.json") << sweep.dump(2);
+  const Outcome run = metaxbar("sweep " + dir + "/sweep.json --out " + dir + "/out -j 2");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::string pareto = read_text(dir + "/out/pareto.csv");
+  const Outcome plot = shell("/usr/bin/python3 " + std::string(MX_SOURCE_DIR) + "/tools/plot_pareto.py " + dir + "/out");
+  ASSERT_EQ(plot.exit_code, 0) << plot.output << "\n" << pareto;
+  EXPECT_TRUE(fs::exists(dir + "/out/pareto.png"));
+  EXPECT_GT(fs::file_size(dir + "/out/pareto.svg"), 0u);
+  // The two clocks tie on the ledger's energy: both designs are on the front, at one point.
+  std::istringstream lines(pareto);
+  std::string line;
+  std::map<std::string, int> points;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cell_stream(line);
+    for (std::string cell; std::getline(cell_stream, cell, ',');) cells.push_back(cell);
+    if (cells.size() > 3) ++points[cells[0] + "@" + cells[cells.size() - 3] + "," + cells[cells.size() - 2]];
+  }
+  EXPECT_TRUE(std::any_of(points.begin(), points.end(), [](const auto& p) { return p.second >= 2; })) << pareto;
 }

@@ -1,6 +1,7 @@
 // Every key a run understands, with its default: the one place defaults live.
 // The defaults describe System A on split-Fashion-MNIST with n_mem = 7 (SPEC §1), the
 // default testbench; the presets under configs/paper/ set the other published cases.
+#include "chip/chip_schema.h"
 #include "config/config.h"
 #include "config/schema_keys.h"
 #include "qnn/qnn_schema.h"
@@ -146,6 +147,7 @@ Schema build_run_schema() {
   add_qnn_keys(s);
   add_trace_window_keys(s);
   add_architect_keys(s);
+  add_chip_keys(s);
   return s;
 }
 
