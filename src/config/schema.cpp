@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "config/schema_keys.h"
 #include "qnn/qnn_schema.h"
+#include "trace/trace_window.h"
 #include "chip/architect_schema.h"
 
 namespace mx {
@@ -144,6 +145,7 @@ Schema build_run_schema() {
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
+  add_trace_window_keys(s);
   add_architect_keys(s);
   add_chip_keys(s);
   return s;
