@@ -63,7 +63,7 @@ def full_table(results, mode):
     for preset, label in PRESETS:
         runs = results[preset]
         if not runs:
-            lines.append(f"| {label} | failed | | | | | | | | |")
+            lines.append(f"| {label} | missing (no run) | | | | | | | | |")
             continue
         memory = runs[0]["memory_bits"]
         system_a = memory["system_a_same_size"]

@@ -102,6 +102,9 @@ def full_table(grid, results, seeds, mode):
              "|---|---|---|---|---|---|---|---|---|"]
     for preset, dataset, column, paper_mean, paper_std in grid:
         runs = results[preset]
+        if not runs:
+            lines.append(f"| {dataset} | {column} | missing (no run) | | | | | | |")
+            continue
         accuracy = mean_std([100 * r["accuracy"]["final_mean"] for r in runs])
         writes = max((r["updates"]["max_writes_per_device"] for r in runs), default=0)
         wall = mean_std([r["wall_s"] for r in runs])[0]
