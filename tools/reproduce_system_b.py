@@ -14,7 +14,7 @@ import os
 import statistics
 import sys
 
-from reproduce_table1 import mean_std, run, update_energy_per_sample
+from reproduce_table1 import mean_std, run, run_directory, update_energy_per_sample
 
 PRESETS = [("mnist_fmnist_qnn_meta", "metaplastic (qnn.meta_m > 0)"),
            ("mnist_fmnist_qnn_nometa", "no metaplasticity (meta_m 0)")]
@@ -29,9 +29,11 @@ def percent(runs, row, column):
     return f"{mean:.2f} ± {std:.2f}"
 
 
-def run_presets(metaxbar, seeds, out, jobs, overrides, mode):
-    """Both presets over `seeds`; returns ({preset: [summary]}, [failure])."""
-    todo = [(preset, seed) for preset, _ in PRESETS for seed in seeds]
+def run_presets(metaxbar, seeds, out, jobs, overrides, mode, collect_only=False):
+    """Both presets over `seeds`; returns ({preset: [summary]}, [failure]). collect_only: run nothing,
+    take the runs that have a summary."""
+    todo = [(preset, seed) for preset, _ in PRESETS for seed in seeds
+            if not collect_only or os.path.exists(os.path.join(run_directory(preset, seed, out, mode), "summary.json"))]
     results = {preset: [] for preset, _ in PRESETS}
     failures = []
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -61,7 +63,7 @@ def full_table(results, mode):
     for preset, label in PRESETS:
         runs = results[preset]
         if not runs:
-            lines.append(f"| {label} | failed | | | | | | | | |")
+            lines.append(f"| {label} | missing (no run) | | | | | | | | |")
             continue
         memory = runs[0]["memory_bits"]
         system_a = memory["system_a_same_size"]

@@ -32,9 +32,13 @@ PAPER_CLAIMS = ("Paper (SPEC §1): prob. metaplasticity needs ~67 % less memory 
                 "up to ~60x less parameter-update energy than grad-acc, at equal accuracy.")
 
 
-def run(metaxbar, preset, seed, out_root, overrides, mode):
+def run_directory(preset, seed, out_root, mode):
     # The mode is in the folder name: a functional run has no energy to reuse for a timed table.
-    out = os.path.join(out_root, f"{preset}-{mode}-seed{seed}")
+    return os.path.join(out_root, f"{preset}-{mode}-seed{seed}")
+
+
+def run(metaxbar, preset, seed, out_root, overrides, mode):
+    out = run_directory(preset, seed, out_root, mode)
     summary_path = os.path.join(out, "summary.json")
     if not os.path.exists(summary_path):
         cmd = [metaxbar, "run", f"configs/paper/{preset}.json", "--seed", str(seed), "--out", out, "--mode", mode]
@@ -67,9 +71,11 @@ def memory_cells(runs):
     return f"{memory['consolidation_per_synapse']:g}", f"{memory['consolidation_total']:,}".replace(",", " ")
 
 
-def run_grid(metaxbar, grid, seeds, out, jobs, overrides, mode):
-    """Runs every (preset, seed) of `grid` in `jobs` processes; returns ({preset: [summary]}, [failure])."""
-    todo = [(row, seed) for row in grid for seed in seeds]
+def run_grid(metaxbar, grid, seeds, out, jobs, overrides, mode, collect_only=False):
+    """Runs every (preset, seed) of `grid` in `jobs` processes; returns ({preset: [summary]}, [failure]).
+    collect_only: run nothing, take the runs that have a summary."""
+    todo = [(row, seed) for row in grid for seed in seeds
+            if not collect_only or os.path.exists(os.path.join(run_directory(row[0], seed, out, mode), "summary.json"))]
     results = {row[0]: [] for row in grid}
     failures = []
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -96,6 +102,9 @@ def full_table(grid, results, seeds, mode):
              "|---|---|---|---|---|---|---|---|---|"]
     for preset, dataset, column, paper_mean, paper_std in grid:
         runs = results[preset]
+        if not runs:
+            lines.append(f"| {dataset} | {column} | missing (no run) | | | | | | |")
+            continue
         accuracy = mean_std([100 * r["accuracy"]["final_mean"] for r in runs])
         writes = max((r["updates"]["max_writes_per_device"] for r in runs), default=0)
         wall = mean_std([r["wall_s"] for r in runs])[0]

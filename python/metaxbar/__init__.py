@@ -16,6 +16,6 @@ PATH. A failed command raises MetaxbarError carrying the command line's one-line
 
 from ._binary import MetaxbarError, binary, version
 from .results import Result, SweepResult, load
-from .api import presets, run, sweep
+from .api import preset, presets, run, sweep
 
-__all__ = ["MetaxbarError", "Result", "SweepResult", "binary", "load", "presets", "run", "sweep", "version"]
+__all__ = ["MetaxbarError", "Result", "SweepResult", "binary", "load", "preset", "presets", "run", "sweep", "version"]

@@ -76,11 +76,27 @@ def sweep(spec, out, jobs=None, shard=None, allow_mixed=False):
     return SweepResult(out, stdout=stdout)
 
 
+def _preset_listing():
+    text = call(["presets"])
+    match = re.match(r"^presets in (.*) \(run:", text)
+    folder = match.group(1) if match else None
+    listing = {}
+    for line in text.splitlines():
+        entry = re.match(r"^  (\S+\.json)\s+(.*)$", line)
+        if entry:
+            listing[entry.group(1)] = entry.group(2)
+    return folder, listing
+
+
 def presets():
     """The presets installed beside the binary: {relative path: description}."""
-    listing = {}
-    for line in call(["presets"]).splitlines():
-        match = re.match(r"^  (\S+\.json)\s+(.*)$", line)
-        if match:
-            listing[match.group(1)] = match.group(2)
-    return listing
+    return _preset_listing()[1]
+
+
+def preset(name):
+    """The full path of a preset, by its relative path ("paper/split_mnist_prob_nmem7.json"),
+    for run() or a sweep's "base"."""
+    folder, listing = _preset_listing()
+    if name not in listing:
+        raise MetaxbarError(f"no preset '{name}' (metaxbar.presets() lists {len(listing)})")
+    return os.path.join(folder, name)

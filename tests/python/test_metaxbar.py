@@ -94,6 +94,10 @@ class PackageTest(unittest.TestCase):
         presets = metaxbar.presets()
         self.assertIn("paper/split_fmnist_prob_nmem7.json", presets)
         self.assertIn("probabilistic metaplasticity", presets["paper/split_fmnist_prob_nmem7.json"])
+        path = metaxbar.preset("paper/split_fmnist_prob_nmem7.json")
+        self.assertTrue(os.path.isfile(path), path)
+        with self.assertRaises(metaxbar.MetaxbarError):
+            metaxbar.preset("paper/no_such.json")
 
     def test_a_wrong_binary_is_named(self):
         saved = os.environ.get("METAXBAR_BINARY")
