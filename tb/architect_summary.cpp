@@ -80,12 +80,30 @@ ChipCosts costs_for(const Config& config, const json& summary, const Tech& tech)
                          mesh.at(0).get<unsigned>(), mesh.at(1).get<unsigned>());
 }
 
-// The per-block busy times of a chip that records them (summary "blocks": {name: {busy_ps}}).
-std::map<std::string, uint64_t> busy_times(const json& s) {
+// The chip's record of one of our instances (summary "blocks", keyed by SystemC name): a tile
+// "tile L0 r1 c0" is the block named "....tile_L0_r1_c0" of kind "tile". Other instances
+// (routers, cores, SRAMs) are grouped differently by the chip and stay unmatched.
+const json* chip_block(const json& blocks, const std::string& instance) {
+  if (instance.compare(0, 5, "tile ") != 0) return nullptr;
+  std::string suffix = instance;
+  std::replace(suffix.begin(), suffix.end(), ' ', '_');
+  for (auto b = blocks.begin(); b != blocks.end(); ++b) {
+    const std::string& name = b.key();
+    if (b.value().value("kind", "") != "tile" || name.size() < suffix.size()) continue;
+    if (name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+        (name.size() == suffix.size() || name[name.size() - suffix.size() - 1] == '.'))
+      return &b.value();
+  }
+  return nullptr;
+}
+
+// The busy times of our instances the chip records.
+std::map<std::string, uint64_t> busy_times(const json& s, const std::vector<BlockInstance>& instances) {
   std::map<std::string, uint64_t> busy;
   if (!s.contains("blocks") || !s["blocks"].is_object()) return busy;
-  for (auto b = s["blocks"].begin(); b != s["blocks"].end(); ++b)
-    if (b.value().contains("busy_ps")) busy[b.key()] = b.value()["busy_ps"].get<uint64_t>();
+  for (const BlockInstance& b : instances)
+    if (const json* record = chip_block(s["blocks"], b.name); record && record->contains("busy_ps"))
+      busy[b.name] = (*record)["busy_ps"].get<uint64_t>();
   return busy;
 }
 
@@ -98,14 +116,6 @@ std::string pj_text(double pj) {
 }
 
 }  // namespace
-
-void check_architect_config(const Config& config) {
-  // Today's chip records no per-block busy times (summary "blocks"); without them gating
-  // would silently charge every block all the time.
-  if (config.get_string("mode") == "timed" && config.get_string("power.gating") == "idle_blocks")
-    throw Error(config.origin() + ": 'power.gating': \"idle_blocks\" needs the chip's per-block busy times, "
-                "which this chip does not record yet; use \"none\"");
-}
 
 void add_architect_summary(const Config& config, const ChipBase& chip, json& s) {
   const Tech tech = load_tech(config);
@@ -290,18 +300,19 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
   inputs.chip_ps = run.chip_ps;
   inputs.samples = run.train_samples + run.test_samples;
   inputs.wakeup_ps = static_cast<uint64_t>(std::llround(config.get_double("power.wakeup_ns") * 1000));
-  inputs.busy_ps = busy_times(summary);
+  inputs.busy_ps = busy_times(summary, blocks);
   const StaticEnergy leak = static_energy(priced, blocks, inputs);
   json result = architect_figures(priced, leak, run, inputs);
   result["energy_pj"] = energy;
 
   // Per layer and per tile: area and leakage from the inventory; energy and busy fraction
-  // from the chip's per-block record when it keeps one.
+  // from the chip's per-block record (every block of a layer adds to its energy).
   const json blocks_record = summary.contains("blocks") ? summary["blocks"] : json::object();
   json per_tile = json::object(), per_layer = json::array();
   struct Layer {
     double area_um2 = 0, leakage_uw = 0;
     int64_t energy_aj = 0;
+    uint64_t tile_busy_ps = 0;
     bool has_energy = false;
     unsigned tiles = 0;
   };
@@ -312,26 +323,30 @@ json price_run(const Config& config, const json& summary, const Tech& tech) {
     const BlockFigures& f = priced.by_block.at(b.name);
     layer.area_um2 += f.area_um2;
     layer.leakage_uw += f.leakage_uw;
+    if (b.kind != "tile") continue;
+    ++layer.tiles;
     json entry = {{"layer", b.layer}, {"area_mm2", f.area_um2 * 1e-6}, {"leakage_mw", f.leakage_uw / 1000}};
-    if (blocks_record.contains(b.name)) {
-      const json& r = blocks_record[b.name];
-      if (r.contains("energy_aj")) {
-        entry["energy_pj"] = pj_of(r["energy_aj"].get<int64_t>());
-        layer.energy_aj += r["energy_aj"].get<int64_t>();
-        layer.has_energy = true;
-      }
-      if (r.contains("busy_ps") && run.chip_ps)
-        entry["busy_fraction"] = static_cast<double>(r["busy_ps"].get<uint64_t>()) / static_cast<double>(run.chip_ps);
+    if (const json* r = chip_block(blocks_record, b.name)) {
+      entry["energy_pj"] = pj_of(r->value("energy_aj", int64_t{0}));
+      const uint64_t busy = r->value("busy_ps", uint64_t{0});
+      layer.tile_busy_ps += busy;
+      if (run.chip_ps) entry["busy_fraction"] = static_cast<double>(busy) / static_cast<double>(run.chip_ps);
     }
-    if (b.kind == "tile") {
-      per_tile[b.name] = entry;
-      ++layer.tiles;
-    }
+    per_tile[b.name] = entry;
   }
+  for (auto r = blocks_record.begin(); r != blocks_record.end(); ++r)
+    if (r.value().contains("layer") && r.value().contains("energy_aj")) {
+      Layer& layer = layers[r.value()["layer"].get<int>()];
+      layer.energy_aj += r.value()["energy_aj"].get<int64_t>();
+      layer.has_energy = true;
+    }
   for (const auto& [index, layer] : layers) {
     json entry = {{"layer", index}, {"tiles", layer.tiles}, {"area_mm2", layer.area_um2 * 1e-6},
                   {"leakage_mw", layer.leakage_uw / 1000}};
     if (layer.has_energy) entry["energy_pj"] = pj_of(layer.energy_aj);
+    if (layer.tiles && run.chip_ps)
+      entry["tile_busy_fraction"] =
+          static_cast<double>(layer.tile_busy_ps) / static_cast<double>(layer.tiles) / static_cast<double>(run.chip_ps);
     per_layer.push_back(entry);
   }
   result["per_layer"] = per_layer;

@@ -11,10 +11,6 @@ namespace mx {
 class ChipBase;
 class Config;
 
-// Before a run: fails (mx::Error) on what the chip cannot honour, so a long simulation does
-// not end in an error.
-void check_architect_config(const Config& config);
-
 // After a timed run, with `s` holding the chip's energy_pj, latency and chip sections.
 void add_architect_summary(const Config& config, const ChipBase& chip, nlohmann::json& s);
 

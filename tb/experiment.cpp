@@ -272,7 +272,6 @@ json run_quantized(const Config& config, const TaskSequence& sequence,
 RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
                          const std::string& trace_dir) {
   const auto start = std::chrono::steady_clock::now();
-  check_architect_config(config);
   const TaskSequence sequence = build_task_sequence(config);
   RunOutput out;
   out.summary = config.get_string("network.kind") == "qnn" ? run_quantized(config, sequence, on_progress, trace_dir)

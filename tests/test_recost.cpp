@@ -56,7 +56,9 @@ TEST(Recost, DoublingOneAdcEntryDoublesTheAdcComponentOnly) {
   const std::string run = tiny_run(), dir = mx::testing_support::fresh_temp_dir("recost", "adc");
   const json s = read_json(run + "/summary.json");
   json tech = s["tech_table"];
-  const std::string adc = "adc_conversion_" + std::to_string(s["config"]["adc"]["bits"].get<int>()) + "bit";
+  const int bits = s["config"]["adc"]["bits"].get<int>();
+  const std::string adc =
+      "adc_conversion_" + std::to_string(bits ? bits : s["config"]["adc"]["ideal_bits"].get<int>()) + "bit";
   tech[adc]["energy_pj"] = 2 * tech[adc]["energy_pj"].get<double>();
   std::ofstream(dir + "/tech.json") << tech.dump(2);
   const Outcome recost = metaxbar("recost " + run + " --tech " + dir + "/tech.json --out " + dir + "/out");

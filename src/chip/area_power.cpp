@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chip/chip_schema.h"
 #include "common/error.h"
 #include "config/config.h"
 #include "learning/learning_rule.h"
@@ -26,11 +27,14 @@ TechEntry part_entry(const Tech& tech, const std::string& entry) {
 
 uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-void add_sram(std::vector<BlockInstance>& blocks, const std::string& name, uint64_t bits) {
+// `banks` (sram.banks) splits the array; a bank holds at most kSramBankBits, so a large
+// state takes more banks than asked for. Each bank has its own periphery.
+void add_sram(std::vector<BlockInstance>& blocks, const std::string& name, uint64_t bits, uint64_t banks) {
   if (bits == 0) return;
+  banks = std::max<uint64_t>(banks, ceil_div(bits, kSramBankBits));
   blocks.push_back({name, "sram", -1,
                     {{name, "sram_cell", static_cast<double>(bits)},
-                     {name, "sram_bank_periphery", static_cast<double>(ceil_div(bits, kSramBankBits))}}});
+                     {name, "sram_bank_periphery", static_cast<double>(banks)}}});
 }
 
 double mm2(double um2) { return um2 * 1e-6; }
@@ -48,9 +52,15 @@ HwRngSpec costed_rng_spec(const Config& config) {
 std::vector<BlockInstance> chip_inventory(const Config& config, const Floorplan& plan, unsigned n_mem,
                                           const SramBits& sram) {
   std::vector<BlockInstance> blocks;
+  // The chip description (chip.*, sram.banks, tile.write_drivers): how many cores,
+  // controllers, generators, banks and write drivers the chip is built with.
+  const ChipDescription d = chip_description(config);
   const double rows = static_cast<double>(plan.grid.tile_rows), cols = static_cast<double>(plan.grid.tile_cols);
   const uint64_t per_adc = config.get_uint("adc.columns_per_adc");
-  const std::string adc = Tech::adc_conversion_name(static_cast<unsigned>(config.get_uint("adc.bits")));
+  // An ideal converter (adc.bits 0) is built, and costed, as an adc.ideal_bits one.
+  const uint64_t adc_bits = config.get_uint("adc.bits");
+  const std::string adc =
+      Tech::adc_conversion_name(static_cast<unsigned>(adc_bits ? adc_bits : config.get_uint("adc.ideal_bits")));
   // A tile is its physical array whatever part of it the layer uses: the rows and columns
   // it was built with, every cross-point holding n_mem devices.
   for (const TilePlacement& tile : plan.tiles)
@@ -59,7 +69,7 @@ std::vector<BlockInstance> chip_inventory(const Config& config, const Floorplan&
                        {"row_drivers", "dac_row_drive", rows},
                        {"sense", "sense_circuit", cols},
                        {"adc", adc, static_cast<double>(ceil_div(plan.grid.tile_cols, per_adc))},
-                       {"write_drivers", "write_driver", 1}}});
+                       {"write_drivers", "write_driver", static_cast<double>(d.write_drivers)}}});
   for (unsigned r = 0; r < plan.routers(); ++r)
     blocks.push_back({"router " + std::to_string(r), "router", -1, {{"noc", "router", 1}}});
 
@@ -70,29 +80,42 @@ std::vector<BlockInstance> chip_inventory(const Config& config, const Floorplan&
                       {{"digital_unit", "fp32_mult", lanes}, {"digital_unit", "fp32_add", lanes}}});
   } else {
     for (int layer = 0; layer < 2; ++layer)
-      blocks.push_back({"core L" + std::to_string(layer), "neuron_core", layer,
-                        {{"neuron_cores", "neuron_lane", lanes}}});
-    blocks.push_back({"controller", "controller", -1,
-                      {{"controller", "controller_logic", 1}, {"p_table", "comparator", 1}}});
+      for (unsigned core = 0; core < d.cores_per_layer; ++core)
+        blocks.push_back({"core L" + std::to_string(layer) + (d.cores_per_layer > 1 ? " #" + std::to_string(core) : ""),
+                          "neuron_core", layer, {{"neuron_cores", "neuron_lane", lanes}}});
+    // Controllers: one for the chip, one per layer or one per tile; generators: one per
+    // controller or one per tile.
+    std::vector<std::pair<std::string, int>> controllers, rngs;
+    if (d.controllers == ControllerPlacement::chip) controllers.push_back({"controller", -1});
+    else if (d.controllers == ControllerPlacement::layer)
+      for (int layer = 0; layer < 2; ++layer) controllers.push_back({"controller L" + std::to_string(layer), layer});
+    else
+      for (const TilePlacement& tile : plan.tiles) controllers.push_back({"controller " + tile.name(), static_cast<int>(tile.layer)});
+    if (d.rngs == RngPlacement::tile)
+      for (const TilePlacement& tile : plan.tiles) rngs.push_back({"rng " + tile.name(), static_cast<int>(tile.layer)});
+    else
+      for (const auto& [name, layer] : controllers) rngs.push_back({"rng" + name.substr(10), layer});
+    for (const auto& [name, layer] : controllers)
+      blocks.push_back({name, "controller", layer, {{"controller", "controller_logic", 1}, {"p_table", "comparator", 1}}});
     const HwRngSpec rng = costed_rng_spec(config);
-    BlockInstance block{"rng", "rng", -1, {}};
+    std::vector<BlockPart> parts;
     switch (rng.kind) {
-      case RngKind::xorshift32: block.parts = {{"rng", "xorshift32_draw", 1}}; break;
-      case RngKind::trng: block.parts = {{"rng", "trng_bit", 1}}; break;
+      case RngKind::xorshift32: parts = {{"rng", "xorshift32_draw", 1}}; break;
+      case RngKind::trng: parts = {{"rng", "trng_bit", 1}}; break;
       default: {
         // Galois LFSR: one flip-flop per register bit, one XOR per tap but the top one.
         const unsigned width = rng.lfsr_width;
         const double xors = static_cast<double>(__builtin_popcount(lfsr_tap_mask(width)) - 1);
-        block.parts = {{"rng", "lfsr_flipflop_bit", static_cast<double>(width)}, {"rng", "lfsr_xor", xors}};
+        parts = {{"rng", "lfsr_flipflop_bit", static_cast<double>(width)}, {"rng", "lfsr_xor", xors}};
       }
     }
-    blocks.push_back(block);
+    for (const auto& [name, layer] : rngs) blocks.push_back({name, "rng", layer, parts});
   }
-  add_sram(blocks, "sram_m", sram.m);
-  add_sram(blocks, "sram_acc", sram.acc);
-  add_sram(blocks, "sram_hidden", sram.hidden);
-  add_sram(blocks, "sram_optimizer", sram.optimizer);
-  add_sram(blocks, "sram_gradient", sram.gradient);
+  add_sram(blocks, "sram_m", sram.m, d.sram_banks);
+  add_sram(blocks, "sram_acc", sram.acc, d.sram_banks);
+  add_sram(blocks, "sram_hidden", sram.hidden, d.sram_banks);
+  add_sram(blocks, "sram_optimizer", sram.optimizer, d.sram_banks);
+  add_sram(blocks, "sram_gradient", sram.gradient, d.sram_banks);
   return blocks;
 }
 
