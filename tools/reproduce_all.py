@@ -277,7 +277,10 @@ def document(args, t1, sb, pairs, energy_results, seeds, band_rows, failures, co
              f"- seeds: {' '.join(map(str, seeds))}",
              f"- command: `nice tools/reproduce_all.py --seeds {' '.join(map(str, seeds))} -j {args.j}"
              + "".join(f" --set {a}" for a in args.set) + "`"
-             f" (runs under `{os.path.relpath(args.out, REPO)}/`)", "",
+             + f" (runs under `{os.path.relpath(args.out, REPO)}/`)"
+             + ("; this document was then written by the same command with `--collect` from the runs finished by "
+                "then (a part's runs may come from several invocations; each run is the same metaxbar command)"
+                if args.collect else ""), "",
              "## Acceptance bands (issue 15)", "",
              "| figure | ours | band | inside |", "|---|---|---|---|"]
     verdict = {True: "yes", False: "**no**", None: "not measured (runs missing)"}
