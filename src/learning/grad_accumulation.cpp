@@ -57,6 +57,7 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
     if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max) {
       coefficient_[j] = -params_.lr[layer] * step.u[j];
       ++eligible;
+      note_eligible(layer, static_cast<uint32_t>(j));
     }
   }
   if (eligible == 0) return;
