@@ -1,6 +1,7 @@
 #include "tb/sweep_pareto.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "tb/sweep_util.h"
@@ -26,6 +27,17 @@ std::vector<ParetoEntry> design_points(const std::vector<ResultRow>& rows, const
     entry.cost += row.metrics[cost_column].get<double>();
   }
   for (auto& entry : points) entry.accuracy /= entry.seeds, entry.cost /= entry.seeds;
+  // The seed spread (population std) about those means, a second pass so it is exact for ties.
+  for (const auto& row : rows) {
+    if (row.status != "ok" || !row.metrics.contains("accuracy.final_mean") || !row.metrics.contains(cost_column))
+      continue;
+    ParetoEntry& entry = points[slot.at(canonical(row.values).dump())];
+    const double da = row.metrics["accuracy.final_mean"].get<double>() - entry.accuracy;
+    const double dc = row.metrics[cost_column].get<double>() - entry.cost;
+    entry.accuracy_std += da * da / entry.seeds;
+    entry.cost_std += dc * dc / entry.seeds;
+  }
+  for (auto& entry : points) entry.accuracy_std = std::sqrt(entry.accuracy_std), entry.cost_std = std::sqrt(entry.cost_std);
   return points;
 }
 
@@ -38,7 +50,17 @@ bool dominates(const ParetoEntry& a, const ParetoEntry& b) {
 std::vector<ParetoFront> pareto_fronts(const std::vector<ResultRow>& rows) {
   const std::string stand_in = "updates.write_pulses";
   std::vector<ParetoFront> fronts;
-  for (const std::string column : {"energy_pj.total", "energy_pj.update"}) {
+  // The run-total energies (or their stand-in), then the architect's per-sample axes of the
+  // runs that have them: energy per training sample, area and latency.
+  const std::vector<std::string> architect = {"energy_pj.per_sample.train", "area_mm2.total",
+                                              "throughput.latency_us.train"};
+  for (const std::string column : {"energy_pj.total", "energy_pj.update", "energy_pj.per_sample.train", "area_mm2.total",
+                                   "throughput.latency_us.train"}) {
+    const bool optional = std::find(architect.begin(), architect.end(), column) != architect.end();
+    if (optional && std::none_of(rows.begin(), rows.end(), [&](const ResultRow& r) {
+          return r.status == "ok" && r.metrics.contains(column);
+        }))
+      continue;
     const bool present = std::any_of(rows.begin(), rows.end(), [&](const ResultRow& r) {
       return r.status == "ok" && r.metrics.contains(column);
     });
@@ -63,13 +85,14 @@ std::vector<ParetoFront> pareto_fronts(const std::vector<ResultRow>& rows) {
 std::string pareto_csv(const std::vector<std::string>& axis_keys, const std::vector<ParetoFront>& fronts) {
   std::vector<std::string> header = {"cost_column"};
   header.insert(header.end(), axis_keys.begin(), axis_keys.end());
-  header.insert(header.end(), {"seeds", "accuracy.final_mean", "cost", "note"});
+  header.insert(header.end(), {"seeds", "accuracy.final_mean", "cost", "note", "accuracy.final_mean_std", "cost_std"});
   std::string csv = csv_line(header);
   for (const auto& front : fronts) {
     for (const auto& entry : front.entries) {
       std::vector<std::string> cells = {front.cost_column};
       for (const auto& key : axis_keys) cells.push_back(entry.values.contains(key) ? value_label(entry.values[key]) : "");
-      cells.insert(cells.end(), {std::to_string(entry.seeds), json(entry.accuracy).dump(), json(entry.cost).dump(), front.note});
+      cells.insert(cells.end(), {std::to_string(entry.seeds), json(entry.accuracy).dump(), json(entry.cost).dump(), front.note,
+                                 json(entry.accuracy_std).dump(), json(entry.cost_std).dump()});
       csv += csv_line(cells);
     }
   }

@@ -18,6 +18,7 @@ struct ParetoEntry {
   size_t seeds = 0;
   double accuracy = 0;
   double cost = 0;
+  double accuracy_std = 0, cost_std = 0;  // spread over the seeds (population std; 0 for one seed)
 };
 struct ParetoFront {
   std::string cost_column;  // the cost minimised

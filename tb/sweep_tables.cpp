@@ -19,7 +19,18 @@ const std::vector<std::string>& metric_columns() {
                                                     "memory_bits.consolidation_total",
                                                     "updates.max_writes_per_device",
                                                     "updates.write_pulses",
-                                                    "wall_s"};
+                                                    "wall_s",
+                                                    // The architect's figures, per sample where a
+                                                    // run total would follow the sweep's data size.
+                                                    "energy_pj.per_sample.train",
+                                                    "energy_pj.per_sample.test",
+                                                    "static_energy_pj.per_sample_pj",
+                                                    "throughput.latency_us.train",
+                                                    "throughput.samples_per_s",
+                                                    "area_mm2.total",
+                                                    "power_mw.total",
+                                                    "efficiency.pj_per_synop",
+                                                    "efficiency.tops_per_w"};
   return columns;
 }
 

@@ -351,8 +351,8 @@ TEST(SweepTable, CsvQuotesAndJsonlRoundTrips) {
   const std::vector<std::string> keys = {"device.levels", "rule.kind"};
   const std::string csv = mx::results_csv(keys, {ok, failed});
   EXPECT_CONTAINS(csv, "point,index,device.levels,rule.kind,seed,status,error,accuracy.final_mean,energy_pj.total,");
-  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5\n");
-  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,\n");
+  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5,,,,,,,,,\n");
+  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,,,,,,,,,,\n");
   const auto back = mx::parse_results_jsonl(mx::results_jsonl(keys, {ok, failed}), keys, "t.jsonl");
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].values, ok.values);
@@ -427,8 +427,8 @@ TEST(SweepPareto, HandMadeTable) {
   EXPECT_DOUBLE_EQ(fronts[0].entries[1].cost, 20);
   EXPECT_TRUE(fronts[0].note.empty());
   const std::string csv = mx::pareto_csv({"design"}, fronts);
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "cost_column,design,seeds,accuracy.final_mean,cost,note");
-  EXPECT_CONTAINS(csv, "\nenergy_pj.update,d,2,0.95,2.0,\n");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "cost_column,design,seeds,accuracy.final_mean,cost,note,accuracy.final_mean_std,cost_std");
+  EXPECT_CONTAINS(csv, "\nenergy_pj.update,d,2,0.95,2.0,,");
 }
 
 TEST(SweepPareto, FallsBackToWritePulsesWhenEnergyIsAbsentAndSaysSo) {
