@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "common/input_limits.h"
 #include "config/config.h"
 #include "hw/hw_rng.h"
 
@@ -21,11 +22,7 @@ Tech load_tech(const Config& config) {
   const json& value = config.at("tech");
   if (value.is_string()) {
     const std::string path = value.get<std::string>();
-    std::ifstream in(path);
-    if (!in) throw Error("tech: cannot open tech file '" + path + "'");
-    const json document = json::parse(in, nullptr, false);
-    if (document.is_discarded()) throw Error(path + ": not valid JSON");
-    return Tech::from_json(document, path);
+    return Tech::from_json(parse_json_text(read_file_capped(path, kMaxInputFileBytes, "tech file"), path), path);
   }
   if (!value.is_object()) throw Error("'tech': expected a tech file path or an object of overrides, got " + value.dump());
   Tech tech = Tech::defaults();
