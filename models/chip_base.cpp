@@ -29,7 +29,7 @@ void set_chip_time_resolution() {
 ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan,
                    const ContextMaker& make_context)
     : sc_module((set_chip_time_resolution(), name)), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
-  window_samples_ = config.get_uint("trace.window_samples");
+  trace_window_ = TraceWindow(config);
   ChipContext& context = *context_;
   sample_track_ = context.timeline.track("samples");
   train_name_ = context.timeline.name("train sample");
@@ -72,7 +72,7 @@ void ChipBase::run_job(const std::function<void()>& job) {
 
 SampleResult ChipBase::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
   SampleResult result;
-  context_->recording = sample_costs_.size() < window_samples_;
+  context_->recording = trace_window_.admit(target >= 0);
   run_job([&] { result = sample(image, permutation, target); });
   return result;
 }

@@ -16,6 +16,7 @@
 #include "chip/floorplan.h"
 #include "models/chip_context.h"
 #include "snn/network.h"
+#include "trace/trace_window.h"
 
 namespace mx {
 
@@ -96,7 +97,7 @@ class ChipBase : public sc_core::sc_module {
   std::vector<SampleCost> sample_costs_;
   std::vector<int64_t> sample_component_aj_;
   std::vector<int64_t> last_component_aj_;
-  size_t window_samples_ = 0;
+  TraceWindow trace_window_{0, 0, true};  // which samples the timeline records (trace.window_*)
   int sample_track_ = 0;
   ChromeTrace::NameId train_name_ = 0, test_name_ = 0, energy_name_ = 0, inference_key_ = 0, learning_key_ = 0;
   sc_core::sc_trace_file* vcd_ = nullptr;

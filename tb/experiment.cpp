@@ -23,8 +23,11 @@ std::vector<std::pair<int, int>> parse_pairs(const json& value) {
     throw Error("'task.pairs': expected a non-empty array of [class, class] pairs, got " + value.dump());
   for (size_t i = 0; i < value.size(); ++i) {
     const json& pair = value[i];
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() || !pair[1].is_number_integer())
-      throw Error("'task.pairs[" + std::to_string(i) + "]': expected [class, class], got " + pair.dump());
+    // Classes are checked as the integers they are before narrowing: 4294967296 is not class 0.
+    auto is_class = [](const json& c) { return c.is_number_integer() && c.get<int64_t>() >= 0 && c.get<int64_t>() < 256; };
+    if (!pair.is_array() || pair.size() != 2 || !is_class(pair[0]) || !is_class(pair[1]))
+      throw Error("'task.pairs[" + std::to_string(i) + "]': expected [class, class] with classes in [0, 255], got " +
+                  shown_value(pair));
     pairs.emplace_back(pair[0].get<int>(), pair[1].get<int>());
   }
   return pairs;

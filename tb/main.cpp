@@ -16,11 +16,15 @@
 #include "common/build_info.h"
 #include "common/error.h"
 #include "config/config.h"
+#include "chip/chip_costs.h"
 #include "config/schema_print.h"
+#include "hw/hw_rng.h"
 #include "tb/architect_summary.h"
 #include "tb/experiment.h"
 #include "tb/presets_command.h"
 #include "tb/recost_command.h"
+#include "tb/run_output.h"
+#include "tb/sweep_util.h"
 #include "tb/sweep_command.h"
 #include "tb/tool_paths.h"
 
@@ -52,8 +56,9 @@ po::options_description run_options() {
   options.add_options()("help,h", "this help")("config", po::value<std::string>(), "config file (JSON)")(
       "seed", po::value<uint64_t>(), "run seed (overrides the config's)")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a key: key=value (repeatable)")(
-      "out", po::value<std::string>(), "output directory (default traces/<config>-seed<N>)")(
-      "mode", po::value<std::string>(), "functional | timed");
+      "out", po::value<std::string>(), "output directory (default traces/<config>-seed<N>[-<overrides hash>])")(
+      "mode", po::value<std::string>(), "functional | timed")(
+      "allow-unused", po::bool_switch(), "warn about keys the network kind never reads instead of refusing them");
   return options;
 }
 
@@ -100,17 +105,6 @@ int print_command_help(const std::string& command) {
   return 0;
 }
 
-void make_directories(const std::string& path) {
-  std::string partial;
-  for (size_t i = 0; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      if (!partial.empty() && ::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-        throw mx::Error("cannot create directory '" + partial + "'");
-    }
-    if (i < path.size()) partial += path[i];
-  }
-}
-
 std::string config_stem(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   const size_t dot = name.rfind('.');
@@ -125,6 +119,15 @@ void print_progress(const mx::ReplayProgress& p) {
   std::fflush(stderr);
 }
 
+// A short hash of the --set/--seed/--mode overrides, so two runs of one config with
+// different overrides get different default folders; no overrides, no suffix.
+std::string overrides_suffix(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return "";
+  std::string joined;
+  for (const auto& o : overrides) joined += o + '\n';
+  return "-" + mx::sweep_detail::hex(mx::sweep_detail::fnv1a(joined), 8);
+}
+
 int run_command(const std::vector<std::string>& args) {
   const po::options_description options = run_options();
   po::positional_options_description positional;
@@ -135,19 +138,45 @@ int run_command(const std::vector<std::string>& args) {
   if (!vm.count("config")) throw mx::Error(std::string("run: missing CONFIG\n") + kUsage);
   const std::string config_path = vm["config"].as<std::string>();
   mx::Config config = mx::Config::from_file(config_path);
+  std::vector<std::string> overrides;
   if (vm.count("set"))
-    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.set(assignment);
+    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) {
+      config.set(assignment);
+      overrides.push_back("set " + assignment);
+    }
   if (vm.count("seed")) config.set("seed", vm["seed"].as<uint64_t>());
-  if (vm.count("mode")) config.set("mode", vm["mode"].as<std::string>());
+  if (vm.count("mode")) {
+    config.set("mode", vm["mode"].as<std::string>());
+    overrides.push_back("mode " + vm["mode"].as<std::string>());
+  }
   const std::string out_dir = vm.count("out") ? vm["out"].as<std::string>()
                                               : "traces/" + config_stem(config_path) + "-seed" +
-                                                    std::to_string(config.get_uint("seed"));
-  make_directories(out_dir);
+                                                    std::to_string(config.get_uint("seed")) +
+                                                    overrides_suffix(overrides);
+  // Everything that can be checked before the simulation is: a mistake found after an hour
+  // of simulation costs the hour.
+  const std::vector<std::string> unused = config.unused_keys();
+  if (!unused.empty()) {
+    std::string list;
+    for (const auto& key : unused) list += (list.empty() ? "" : ", ") + key;
+    const std::string message = "network.kind " + config.get_string("network.kind") + " never reads " + list;
+    if (!vm["allow-unused"].as<bool>()) throw mx::Error(config.origin() + ": " + message + " (--allow-unused to run anyway)");
+    std::fprintf(stderr, "metaxbar: warning: %s: %s (--allow-unused)\n", config.origin().c_str(), message.c_str());
+  }
+  if (config.get_string("rng.kind") == "lfsr") {
+    const std::string warning = mx::lfsr_quality_warning(
+        {mx::RngKind::lfsr, static_cast<unsigned>(config.get_uint("rng.lfsr_width")),
+         static_cast<unsigned>(config.get_uint("rng.bits")), 0.0});
+    if (!warning.empty()) std::fprintf(stderr, "metaxbar: warning: %s\n", warning.c_str());
+  }
+  mx::load_tech(config);
+  mx::OutputFolder folder(out_dir);
 
   const bool interactive = ::isatty(STDERR_FILENO);
-  const mx::RunOutput output = mx::run_experiment(config, interactive ? print_progress : nullptr, out_dir);
+  const mx::RunOutput output = mx::run_experiment(config, interactive ? print_progress : nullptr, folder.staging());
   if (interactive) std::fprintf(stderr, "\n");
-  mx::write_file_atomically(out_dir + "/summary.json", output.summary.dump(2) + "\n");
+  mx::write_file_atomically(folder.staging() + "/summary.json", output.summary.dump(2) + "\n");
+  folder.commit();
 
   const auto& accuracy = output.summary["accuracy"];
   std::printf("seed %llu  mode %s  rule %s\n", static_cast<unsigned long long>(config.get_uint("seed")),

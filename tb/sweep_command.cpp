@@ -165,6 +165,14 @@ int submit_to_slurm(const Sweep& sweep, const std::string& sweep_path, const std
   return 0;
 }
 
+// Boost reads "-1" into an unsigned as 4294967295: -j is read signed and checked here.
+constexpr long long kMaxJobs = 1024;
+unsigned checked_jobs(long long jobs) {
+  if (jobs < 1 || jobs > kMaxJobs)
+    throw Error("-j " + std::to_string(jobs) + ": expected a number of workers in [1, " + std::to_string(kMaxJobs) + "]");
+  return static_cast<unsigned>(jobs);
+}
+
 unsigned default_jobs() {
   const unsigned cpus = std::thread::hardware_concurrency();
   return cpus ? cpus : 1;
@@ -177,7 +185,8 @@ int sweep_command(const std::vector<std::string>& args) {
   po::options_description options("sweep options");
   options.add_options()("help,h", "this help")("sweep", po::value<std::string>(), "sweep file")(
       "out", po::value<std::string>(), "output directory (default traces/sweep-<name>)")(
-      "jobs,j", po::value<unsigned>(), "worker processes (default: the number of CPUs)")(
+      "jobs,j", po::value<long long>(), "worker processes (default: the number of CPUs)")(
+      "replace", "take over a folder that holds another sweep (deletes its tables and points)")(
       "shard", po::value<std::string>(), "run the points with index % N == I")(
       "list", "print the points and exit")("slurm", "write an sbatch array script and submit it")(
       "partition", po::value<std::string>(), "Slurm partition")("time", po::value<std::string>(), "Slurm time limit")(
@@ -200,6 +209,7 @@ int sweep_command(const std::vector<std::string>& args) {
   if (slurm && (vm.count("shard") || vm.count("jobs")))
     throw Error("sweep: --slurm chooses the shards and workers itself (--shards, --cpus-per-task)");
 
+  const unsigned jobs = vm.count("jobs") ? checked_jobs(vm["jobs"].as<long long>()) : default_jobs();
   const std::string sweep_path = vm["sweep"].as<std::string>();
   const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
   const Sweep sweep = load_sweep(sweep_path);  // validates every point before anything runs
@@ -221,7 +231,8 @@ int sweep_command(const std::vector<std::string>& args) {
 
   SweepRunOptions run;
   run.out_dir = out_dir;
-  run.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : default_jobs();
+  run.jobs = jobs;
+  run.replace = vm.count("replace") > 0;
   run.shard = shard;
   run.executable = self_executable();
   const bool interactive = ::isatty(STDERR_FILENO);

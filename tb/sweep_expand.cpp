@@ -142,12 +142,13 @@ void reject_duplicates(const std::vector<json>& values, const std::string& origi
   }
 }
 
-std::string point_id(const json& values, uint64_t seed) {
-  return hex(fnv1a(json{{"seed", seed}, {"values", canonical(values)}}.dump()), 12);
+std::string point_id(const json& values, uint64_t seed, const std::string& config_hash) {
+  return hex(fnv1a(json{{"config", config_hash}, {"seed", seed}, {"values", canonical(values)}}.dump()), 12);
 }
 
 std::vector<SweepPoint> expand_points(const std::vector<SweepAxis>& axes, const std::vector<uint64_t>& seeds,
-                                      const ojson& constraints, const std::string& origin) {
+                                      const ojson& constraints, const std::string& origin,
+                                      const std::function<std::string(const json&, uint64_t)>& config_hash) {
   // Constraints see the seed as one more dimension, the innermost.
   std::vector<SweepAxis> dimensions = axes;
   dimensions.push_back({"seed", std::vector<json>(seeds.begin(), seeds.end())});
@@ -172,7 +173,7 @@ std::vector<SweepPoint> expand_points(const std::vector<SweepAxis>& axes, const 
       point.values = json::object();
       for (size_t a = 0; a < axes.size(); ++a) point.values[axes[a].key] = axes[a].values[digits[a]];
       point.seed = seeds[digits.back()];
-      point.id = point_id(point.values, point.seed);
+      point.id = point_id(point.values, point.seed, config_hash(point.values, point.seed));
       const auto [clash, fresh] = ids.emplace(point.id, point.index);
       if (!fresh)
         fail(origin, "axes", "points " + std::to_string(clash->second) + " and " + std::to_string(point.index) +

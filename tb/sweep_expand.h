@@ -2,6 +2,7 @@
 // Expanding a sweep's axes into points: value lists and ranges, the constraints that drop
 // combinations, and the odometer that orders the rest (first axis slowest, seed fastest).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,14 @@ namespace mx {
 std::vector<json> parse_values(const nlohmann::ordered_json& spec, const std::string& origin, const std::string& path);
 // Errors at path[i] when two values are the same to the config (8 and 8.0).
 void reject_duplicates(const std::vector<json>& values, const std::string& origin, const std::string& path);
-// Hash of the axis values and the seed: survives adding axis values.
-std::string point_id(const json& values, uint64_t seed);
-// The points of the axes and seeds that the constraints admit, in sweep order.
+// Hash of the axis values, the seed and `config_hash` (a hash of the point's fully resolved
+// config): survives adding axis values, and two sweeps that would compute different configs
+// never share a point directory.
+std::string point_id(const json& values, uint64_t seed, const std::string& config_hash);
+// The points of the axes and seeds that the constraints admit, in sweep order; `config_hash`
+// gives the hash of a point's resolved config from its axis values and seed.
 std::vector<SweepPoint> expand_points(const std::vector<SweepAxis>& axes, const std::vector<uint64_t>& seeds,
-                                      const nlohmann::ordered_json& constraints, const std::string& origin);
+                                      const nlohmann::ordered_json& constraints, const std::string& origin,
+                                      const std::function<std::string(const json&, uint64_t)>& config_hash);
 
 }  // namespace mx

@@ -1,5 +1,6 @@
 #include "tb/sweep_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -75,7 +76,7 @@ json Sweep::manifest() const {
   return {{"format", "metaxbar-sweep-1"}, {"origin", origin},           {"description", description},
           {"base", base},                 {"axes", axes_out},           {"seeds", seeds},
           {"set", set},                   {"constraints", constraints}, {"fingerprint", fingerprint},
-          {"points", points_out}};
+          {"lineage", lineage},           {"points", points_out}};
 }
 
 Sweep parse_sweep(const ojson& document, const std::string& origin) {
@@ -119,7 +120,19 @@ Sweep parse_sweep(const ojson& document, const std::string& origin) {
                                            : std::vector<uint64_t>{base.get_uint("seed")};
 
   const ojson constraints = document.value("constraints", ojson::array());
-  sweep.points = expand_points(sweep.axes, sweep.seeds, constraints, origin);
+  sweep.start = base;
+  sweep.points = expand_points(sweep.axes, sweep.seeds, constraints, origin, [&](const json& values, uint64_t seed) {
+    SweepPoint point;
+    point.values = values;
+    point.seed = seed;
+    const Config config = sweep.point_settings(point);
+    // `metaxbar run` would refuse the point; better the whole sweep, before it starts.
+    const std::vector<std::string> unused = config.unused_keys();
+    if (!unused.empty())
+      fail(origin, "axes", "a point with " + shown_value(values) + " sets " + unused.front() + ", which network.kind " +
+                               config.get_string("network.kind") + " never reads");
+    return hex(fnv1a(canonical(config.resolved()).dump()), 16);  // 4 and 4.0 are one config
+  });
   sweep.constraints = plain(constraints);
 
   json axes_canonical = json::array();
@@ -127,16 +140,23 @@ Sweep parse_sweep(const ojson& document, const std::string& origin) {
   const json identity = {{"base", base_document}, {"set", sweep.set},     {"axes", axes_canonical},
                          {"seeds", sweep.seeds},  {"constraints", sweep.constraints}};
   sweep.fingerprint = hex(fnv1a(identity.dump()), 16);
-  sweep.start = std::move(base);
+  // Growing or shrinking the axes, seeds or constraints keeps the lineage: the same
+  // experiment, extended. Another base, set or axis list is another sweep.
+  std::vector<std::string> axis_set = sweep.axis_keys();
+  std::sort(axis_set.begin(), axis_set.end());  // reordering the axes is the same sweep
+  const json lineage = {{"base", base_document}, {"set", sweep.set}, {"axis_keys", axis_set}};
+  sweep.lineage = hex(fnv1a(lineage.dump()), 16);
   return sweep;
 }
 
-json Sweep::point_config(const SweepPoint& point) const {
+Config Sweep::point_settings(const SweepPoint& point) const {
   Config config = start;
   for (const auto& axis : axes) config.set(axis.key, point.values.at(axis.key));
   config.set("seed", point.seed);
-  return config.resolved();
+  return config;
 }
+
+json Sweep::point_config(const SweepPoint& point) const { return point_settings(point).resolved(); }
 
 Sweep load_sweep(const std::string& path) {
   bool ok = false;
@@ -164,6 +184,7 @@ Sweep sweep_from_manifest(const json& manifest, const std::string& origin) {
     sweep.set = manifest.at("set");
     sweep.constraints = manifest.at("constraints");
     sweep.fingerprint = manifest.at("fingerprint").get<std::string>();
+    sweep.lineage = manifest.value("lineage", std::string());  // absent before the lineage existed
     for (const auto& p : manifest.at("points")) {
       SweepPoint point;
       point.index = p.at("index").get<size_t>();

@@ -22,7 +22,7 @@ struct SweepAxis {
 
 struct SweepPoint {
   size_t index = 0;  // position in the sweep's point order (after constraints)
-  std::string id;    // hash of the axis values and the seed: survives adding axis values
+  std::string id;    // hash of the axis values, the seed and the resolved config (point_id)
   json values;       // axis key -> value
   uint64_t seed = 0;
 };
@@ -37,6 +37,9 @@ struct Sweep {
   json constraints = json::array();
   // Hash of everything that decides the points' configs; merge refuses tables of another sweep.
   std::string fingerprint;
+  // Hash of the base, the overrides and the axis keys: what a folder's later runs must share
+  // (axis values and seeds may grow). A folder of another lineage is refused without --replace.
+  std::string lineage;
   std::vector<SweepPoint> points;
   // The base with `set` applied: every point's config starts here.
   Config start;
@@ -46,6 +49,7 @@ struct Sweep {
   // points would not fit in memory with every config at once. Every value was validated
   // when the sweep was loaded, so this does not fail.
   json point_config(const SweepPoint& point) const;
+  Config point_settings(const SweepPoint& point) const;
   // The resolved description written to DIR/sweep.json.
   json manifest() const;
 };

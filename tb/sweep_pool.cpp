@@ -1,6 +1,7 @@
 #include "tb/sweep_pool.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -143,6 +145,71 @@ std::vector<size_t> prepare_points(const Sweep& sweep, const SweepRunOptions& op
   return pending;
 }
 
+// The lock of a sweep folder: an flock, so a killed sweep releases it with its last file
+// descriptor. The whole sweep holds DIR/.lock exclusively; a shard holds it shared (the
+// shards of one sweep run side by side on a cluster) and its own .lock-<stem> exclusively.
+class SweepLock {
+ public:
+  SweepLock(const std::string& dir, const Shard& shard) {
+    whole_ = acquire(dir + "/.lock", shard.count == 1 ? LOCK_EX : LOCK_SH, dir);
+    if (shard.count > 1) part_ = acquire(dir + "/.lock-" + shard.table_stem(), LOCK_EX, dir);
+    const int mine = part_ >= 0 ? part_ : whole_;
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(mine, 0) != 0 || ::pwrite(mine, pid.data(), pid.size(), 0) < 0) {
+      // The PID is for the message of a refused second sweep; the lock holds without it.
+    }
+  }
+  SweepLock(const SweepLock&) = delete;
+  SweepLock& operator=(const SweepLock&) = delete;
+  ~SweepLock() {
+    if (part_ >= 0) ::close(part_);
+    if (whole_ >= 0) ::close(whole_);
+  }
+
+ private:
+  static int acquire(const std::string& path, int mode, const std::string& dir) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error(path + ": cannot open the sweep lock: " + std::strerror(errno));
+    if (::flock(fd, mode | LOCK_NB) == 0) return fd;
+    char text[32] = {0};
+    const ssize_t got = ::pread(fd, text, sizeof text - 1, 0);
+    ::close(fd);
+    std::string holder = got > 0 ? std::string(text, static_cast<size_t>(got)) : std::string();
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    throw Error(dir + ": another sweep is running on this folder (" +
+                (holder.empty() ? std::string("a shard run") : "pid " + holder) + ", lock " + path +
+                "); wait for it or use another --out");
+  }
+  int whole_ = -1;
+  int part_ = -1;
+};
+
+// A folder holding another sweep (another base, set or axis keys) is not ours to fill:
+// its tables would be replaced by ours without a word. --replace clears it first.
+void claim_folder(const Sweep& sweep, const SweepRunOptions& options) {
+  const std::string manifest_path = options.out_dir + "/sweep.json";
+  bool present = false;
+  const std::string text = read_text(manifest_path, &present);
+  if (!present) return;
+  const json manifest = json::parse(text, nullptr, false);
+  const bool same = manifest.is_object() && manifest.value("lineage", std::string()) == sweep.lineage;
+  if (same) return;
+  const std::string other = manifest.is_object() ? manifest.value("origin", std::string("?")) : "an unreadable sweep.json";
+  if (!options.replace)
+    throw Error(options.out_dir + ": holds another sweep (" + other + ", lineage " +
+                (manifest.is_object() ? manifest.value("lineage", std::string("none")) : std::string("none")) +
+                "; " + sweep.origin + " is " + sweep.lineage + "); use another --out, or --replace to delete its results");
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(options.out_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "sweep.json" || name.rfind("results", 0) == 0 || name.rfind("pareto", 0) == 0) fs::remove(entry.path(), ec);
+  }
+  std::set<std::string> keep;
+  for (const auto& point : sweep.points) keep.insert(point.id);
+  for (const auto& entry : fs::directory_iterator(options.out_dir + "/points", ec))
+    if (!keep.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
+}
+
 }  // namespace
 
 SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
@@ -151,6 +218,8 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   std::error_code ec;
   fs::create_directories(options.out_dir + "/points", ec);
   if (ec) throw Error("cannot create directory '" + options.out_dir + "/points': " + ec.message());
+  const SweepLock lock(options.out_dir, options.shard);
+  claim_folder(sweep, options);
 
   SweepProgress progress;
   for (const auto& point : sweep.points) progress.total += options.shard.contains(point.index);

@@ -28,14 +28,16 @@ struct SweepRunOptions {
   Shard shard;
   std::string executable;  // the metaxbar binary a point runs in
   std::function<void(const SweepProgress&)> on_progress;  // after every change, and every second
+  bool replace = false;  // take over a folder that holds another sweep (its tables and points go)
 };
 struct SweepRunReport {
   std::vector<ResultRow> rows;  // this shard's points, in point order
   size_t ok = 0, failed = 0, reused = 0;
 };
 // Runs the shard's points that have no summary.json yet and returns the table of all its
-// points. Refuses (before running anything) a point directory holding a finished run of a
-// different config.
+// points. Refuses (before running anything) a folder another sweep process is running on
+// (DIR/.lock, naming its PID), a folder holding another sweep unless options.replace, and
+// a point directory holding a finished run of a different config.
 SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);
 std::string point_dir(const std::string& out_dir, const SweepPoint& point);
 

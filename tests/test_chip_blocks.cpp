@@ -115,7 +115,7 @@ TEST(ChipCosts, AnIdealAdcIsChargedAndShippedAtItsStatedWidth) {
   ideal.set("adc.ideal_bits", 4);
   const ChipCosts four = costs_for(ideal, 1, 1);
   EXPECT_EQ(four.partial_word_bits, 4u);
-  EXPECT_LT(four.conversion_aj, a.conversion_aj);
+  EXPECT_LT(four.partial_sum_packets(256), a.partial_sum_packets(256));
 }
 
 TEST(NeuronCore, CombinesActiveRowTilesAndFires) {

@@ -193,10 +193,15 @@ TEST(SweepExpand, IdsAreStableUniqueAndDependOnlyOnValuesAndSeed) {
   std::set<std::string> grown_ids;
   for (const auto& p : grown.points) grown_ids.insert(p.id);
   for (const auto& id : ids) EXPECT_TRUE(grown_ids.count(id)) << id;
-  // A different base or set changes the fingerprint but not the ids.
+  // A different base or set changes the fingerprint, the lineage and every id: the id
+  // hashes the point's resolved config, so two sweeps computing different configs never
+  // share a point directory.
   EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(grown.lineage, a.lineage);
   const mx::Sweep other = parse(dir, body + R"(, "set": {"data.test_samples": 50})");
   EXPECT_NE(other.fingerprint, a.fingerprint);
+  EXPECT_NE(other.lineage, a.lineage);
+  for (const auto& p : other.points) EXPECT_FALSE(ids.count(p.id)) << p.id;
 }
 
 TEST(SweepExpand, SeedsDefaultToTheBaseSeedAndAxesAreOptional) {
@@ -608,14 +613,14 @@ TEST(SweepRun, KilledSweepResumesWithoutRedoingFinishedPoints) {
   EXPECT_EQ(read_text(out + "/sweep.json"), read_text(dir + "/reference/sweep.json"));
 }
 
-TEST(SweepRun, ResumeRefusesPointsFinishedWithAnotherConfig) {
+TEST(SweepRun, ResumeRefusesAFolderOfAnotherConfig) {
   const std::string dir = temp_dir("changed");
   const std::string sweep = write_tiny_sweep(dir, R"({"device.n_mem": [1]})", "[1]");
   ASSERT_EQ(metaxbar("sweep " + sweep + " --out " + dir + "/out -j 1").exit_code, 0);
   write(sweep, sweep_text(dir, R"("axes": {"device.n_mem": [1]}, "seeds": [1], "set": {"data.test_samples": 50})"));
   const Outcome outcome = metaxbar("sweep " + sweep + " --out " + dir + "/out -j 1");
   EXPECT_EQ(outcome.exit_code, 1);
-  EXPECT_CONTAINS(outcome.output, "holds a finished run of a different config ('data.test_samples' is 100 there, 50 in");
+  EXPECT_CONTAINS(outcome.output, dir + "/out: holds another sweep (" + sweep);
 }
 
 TEST(SweepRun, MergedShardsEqualTheWholeSweep) {

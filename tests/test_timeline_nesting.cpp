@@ -12,6 +12,7 @@
 
 #include "support/cli_harness.h"
 #include "trace/chrome_trace.h"
+#include "trace/trace_window.h"
 
 using nlohmann::json;
 using mx::ChromeTrace;
@@ -110,5 +111,31 @@ TEST(TimelineNesting, ATimedRunNestsOnEveryTrack) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const json doc = json::parse(mx::testing_support::read_text(dir + "/timeline.json"));
   EXPECT_GT(slice_count(doc), 100u);
+  EXPECT_EQ(first_nesting_violation(doc), "");
+}
+
+TEST(TraceWindow, CountsOnlyItsPhaseFromItsStart) {
+  mx::TraceWindow window(2, 3, /*training=*/false);
+  std::string picked;
+  // train, test, test, train, test, test, test, test
+  for (bool training : {true, false, false, true, false, false, false, false}) picked += window.admit(training) ? 'x' : '.';
+  EXPECT_EQ(picked, "....xxx.");
+  EXPECT_EQ(window.describe(), "test samples 2..4");
+}
+
+TEST(TraceWindow, ATimedRunRecordsTheChosenSamples) {
+  const std::string dir = mx::testing_support::fresh_temp_dir("timeline", "window");
+  const auto run = mx::testing_support::run_metaxbar(
+      std::string("run ") + MX_SOURCE_DIR +
+      "/configs/default.json --set data.train_samples=60 --set data.test_samples=20 --set trace.window_samples=3 "
+      "--set trace.window_phase=test --set trace.window_start=5 --set data.dir=/usr/share/datasets/fashion-mnist "
+      "--out " + dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json doc = json::parse(mx::testing_support::read_text(dir + "/timeline.json"));
+  std::map<std::string, int> samples;
+  for (const json& e : doc["traceEvents"])
+    if (e["ph"] == "X" && (e["name"] == "train sample" || e["name"] == "test sample")) ++samples[e["name"]];
+  EXPECT_EQ(samples["test sample"], 3);
+  EXPECT_EQ(samples["train sample"], 0);
   EXPECT_EQ(first_nesting_violation(doc), "");
 }

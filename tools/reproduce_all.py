@@ -204,7 +204,7 @@ def system_b_block(results, seeds):
             lines.append(f"| {label} | missing | missing | missing |")
             continue
         cells = [pm(matrix_values(results, preset, row, column)) for row, column in ((0, 0), (1, 0), (1, 1))]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} (n={len(results[preset])}) | " + " | ".join(cells) + " |")
     lines.append("| paper (SPEC §2) | — | 97 | 86 |")
     meta = results.get("mnist_fmnist_qnn_meta", [])
     if meta:
@@ -249,8 +249,8 @@ def grouped(value):
 def energy_block(figures, seeds):
     if not figures:
         return "Update-energy runs missing.\n"
-    parts = [f"{f['ratio']:.1f}× on {f['label']} ({f['grad_nj']:,.0f} against {f['prob_nj']:,.0f} nJ per training "
-             "sample)".replace(",", " ") for f in figures]
+    parts = [f"{f['ratio']:.1f}× on {f['label']} ({grouped(f['grad_nj'])} against {grouped(f['prob_nj'])} nJ per "
+             "training sample)" for f in figures]
     savings = sorted({f"{100 * f['saving']:.1f} %" for f in figures})
     text = (f"Against the faithful grad_acc baseline (the authors' grad-acc settings, accumulators cleared per "
             f"sample; `tools/reproduce_all.py`, timed, seeds {' '.join(map(str, seeds))}): prob_meta keeps "
@@ -277,7 +277,10 @@ def document(args, t1, sb, pairs, energy_results, seeds, band_rows, failures, co
              f"- seeds: {' '.join(map(str, seeds))}",
              f"- command: `nice tools/reproduce_all.py --seeds {' '.join(map(str, seeds))} -j {args.j}"
              + "".join(f" --set {a}" for a in args.set) + "`"
-             f" (runs under `{os.path.relpath(args.out, REPO)}/`)", "",
+             + f" (runs under `{os.path.relpath(args.out, REPO)}/`)"
+             + ("; this document was then written by the same command with `--collect` from the runs finished by "
+                "then (a part's runs may come from several invocations; each run is the same metaxbar command)"
+                if args.collect else ""), "",
              "## Acceptance bands (issue 15)", "",
              "| figure | ours | band | inside |", "|---|---|---|---|"]
     verdict = {True: "yes", False: "**no**", None: "not measured (runs missing)"}

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "common/input_limits.h"
 #include "config/config.h"
 #include "hw/hw_rng.h"
 
@@ -21,11 +22,7 @@ Tech load_tech(const Config& config) {
   const json& value = config.at("tech");
   if (value.is_string()) {
     const std::string path = value.get<std::string>();
-    std::ifstream in(path);
-    if (!in) throw Error("tech: cannot open tech file '" + path + "'");
-    const json document = json::parse(in, nullptr, false);
-    if (document.is_discarded()) throw Error(path + ": not valid JSON");
-    return Tech::from_json(document, path);
+    return Tech::from_json(parse_json_text(read_file_capped(path, kMaxInputFileBytes, "tech file"), path), path);
   }
   if (!value.is_object()) throw Error("'tech': expected a tech file path or an object of overrides, got " + value.dump());
   Tech tech = Tech::defaults();
@@ -50,11 +47,12 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   const TechEntry& read = tech.at("rram_read");
   c.device_read_aj = to_attojoules(read.energy_pj);
   c.settle_ps = to_ps(read.latency_ns);
-  // An ideal converter stands for no particular circuit; it is charged, timed and shipped as
-  // one converter of adc.ideal_bits, so its bill and its mesh traffic describe the same part.
+  // An ideal converter stands for no particular circuit: the tech table's adc_conversion_0bit
+  // entry prices it (as the 8-bit reference converter), and it ships adc.ideal_bits per
+  // partial sum, so its bill and its mesh traffic describe one stated part.
   const unsigned adc_bits = static_cast<unsigned>(config.get_uint("adc.bits"));
   const unsigned costed_adc_bits = adc_bits ? adc_bits : static_cast<unsigned>(config.get_uint("adc.ideal_bits"));
-  const TechEntry adc = tech.adc_conversion(costed_adc_bits);
+  const TechEntry adc = tech.adc_conversion(adc_bits);
   c.conversion_aj = to_attojoules(adc.energy_pj);
   c.conversion_ps = to_ps(adc.latency_ns);
   c.columns_per_adc = static_cast<unsigned>(config.get_uint("adc.columns_per_adc"));

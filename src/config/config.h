@@ -5,6 +5,7 @@
 // or an out-of-range value is an error that names its JSON path before anything runs.
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,8 @@ class Config {
   static Config from_json(const json& document, const std::string& origin);
   static Config from_file(const std::string& path);
 
-  // "key=value": the value is parsed as JSON when it parses, else taken as a string.
+  // "key=value": the value is parsed as JSON when it parses, else taken as a string; a
+  // value that starts like JSON (a digit, '-', '[', '{' or '"') but does not parse is an error.
   void set(const std::string& assignment);
   void set(const std::string& path, const json& value);
 
@@ -66,12 +68,24 @@ class Config {
   const json& resolved() const { return document_; }
   const std::string& origin() const { return origin_; }
 
+  // Keys given by the user (file or --set) that the chosen network.kind never reads, e.g.
+  // qnn.* on System A; a run refuses them unless told --allow-unused.
+  std::vector<std::string> unused_keys() const;
+
  private:
   void merge(const json& user, const std::string& prefix);
   void check_value(const ConfigKey& key, const json& value) const;
   json document_;
   std::string origin_ = "defaults";
+  std::set<std::string> user_keys_;
 };
+
+// JSON text to a document, within the limits of common/input_limits.h; every failure is one
+// line "<origin>: not valid JSON: line L, column C: ..." (never a library exception).
+json parse_json_text(const std::string& text, const std::string& origin);
+nlohmann::ordered_json parse_ordered_json_text(const std::string& text, const std::string& origin);
+// A value for an error message: compact, invalid UTF-8 replaced, cut to kMaxShownChars.
+std::string shown_value(const json& value);
 
 // Dotted path helpers over nested JSON objects.
 const json* find_path(const json& document, const std::string& path);

@@ -6,12 +6,17 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/input_limits.h"
+#include "config/config.h"
 
 namespace mx {
 
 LevelTable::LevelTable(std::vector<Level> levels, const std::string& origin) : levels_(std::move(levels)) {
   if (levels_.size() < 2)
     throw Error(origin + ": a level table needs at least 2 levels, got " + std::to_string(levels_.size()));
+  if (levels_.size() > kMaxLevels)
+    throw Error(origin + ": a level table holds at most " + std::to_string(kMaxLevels) + " levels, got " +
+                std::to_string(levels_.size()));
   for (size_t i = 0; i < levels_.size(); ++i) {
     const Level& level = levels_[i];
     if (!(level.r_ohm > 0) || !std::isfinite(level.r_ohm))
@@ -27,6 +32,19 @@ LevelTable::LevelTable(std::vector<Level> levels, const std::string& origin) : l
       throw Error(origin + ": level table is not monotonic: resistance " + std::to_string(levels_[i].r_ohm) +
                   " ohm does not continue the order of its neighbour " + std::to_string(levels_[i - 1].r_ohm) +
                   " ohm (levels must be strictly increasing or strictly decreasing)");
+  // The arrays store resistances as float: a level must survive that conversion (1e39 ohm
+  // becomes inf) and stay distinct from its neighbour (10000 and 10000.0000001 ohm merge).
+  for (size_t i = 0; i < levels_.size(); ++i) {
+    const float r = static_cast<float>(levels_[i].r_ohm), s = static_cast<float>(levels_[i].r_std_ohm);
+    if (!std::isfinite(r) || !std::isnormal(r) || !std::isfinite(s))
+      throw Error(origin + "[" + std::to_string(i) + "]: " + std::to_string(levels_[i].r_ohm) +
+                  " ohm (sigma " + std::to_string(levels_[i].r_std_ohm) +
+                  ") is outside the range of the float the arrays store it in (1.2e-38 to 3.4e38)");
+    if (i > 0 && !(r < static_cast<float>(levels_[i - 1].r_ohm)))
+      throw Error(origin + ": levels " + std::to_string(levels_[i].r_ohm) + " and " +
+                  std::to_string(levels_[i - 1].r_ohm) + " ohm are one resistance in the float the arrays store "
+                  "(about 7 significant digits): make them differ more");
+  }
   for (size_t i = 0; i + 1 < levels_.size(); ++i)
     boundaries_.push_back(0.5 * (levels_[i].r_ohm + levels_[i + 1].r_ohm));
 }
@@ -47,15 +65,20 @@ LevelTable LevelTable::generate(size_t count, double g_min_us, double g_max_us, 
 namespace {
 
 std::vector<Level> levels_from_array(const nlohmann::json& array, const std::string& origin) {
+  if (array.size() > kMaxLevels)
+    throw Error(origin + ": a level table holds at most " + std::to_string(kMaxLevels) + " levels, got " +
+                std::to_string(array.size()));
   std::vector<Level> levels;
   for (size_t i = 0; i < array.size(); ++i) {
     const auto& item = array[i];
     const std::string where = origin + "[" + std::to_string(i) + "]";
     if (!item.is_object() || !item.contains("r_ohm") || !item["r_ohm"].is_number())
-      throw Error(where + ": expected an object {\"r_ohm\": number, \"r_std_ohm\": number}, got " + item.dump());
+      throw Error(where + ": expected an object {\"r_ohm\": number, \"r_std_ohm\": number}, got " + shown_value(item));
     for (auto it = item.begin(); it != item.end(); ++it)
       if (it.key() != "r_ohm" && it.key() != "r_std_ohm")
         throw Error(where + ": unknown key '" + it.key() + "' (expected r_ohm, r_std_ohm)");
+    if (item.contains("r_std_ohm") && !item["r_std_ohm"].is_number())
+      throw Error(where + ".r_std_ohm: expected a number, got " + shown_value(item["r_std_ohm"]));
     const double std_ohm = item.contains("r_std_ohm") ? item["r_std_ohm"].get<double>() : 0.0;
     levels.push_back({item["r_ohm"].get<double>(), std_ohm});
   }
@@ -65,7 +88,7 @@ std::vector<Level> levels_from_array(const nlohmann::json& array, const std::str
 double number_field(const nlohmann::json& object, const char* name, double fallback, const std::string& origin) {
   if (!object.contains(name)) return fallback;
   if (!object[name].is_number())
-    throw Error(origin + "." + name + ": expected a number, got " + object[name].dump());
+    throw Error(origin + "." + name + ": expected a number, got " + shown_value(object[name]));
   return object[name].get<double>();
 }
 
@@ -83,13 +106,15 @@ LevelTable LevelTable::from_config(const nlohmann::json& value, const std::strin
       throw Error(json_path + ": unknown key '" + it.key() +
                   "' (expected count, g_min_us, g_max_us, sigma_frac, spacing)");
   }
-  const double count = number_field(value, "count", 8, json_path);
+  // The fallbacks are the schema's default table (device.levels): {"sigma_frac": 0.1} alone
+  // is that table with another sigma.
+  const double count = number_field(value, "count", 16, json_path);
   const double g_min = number_field(value, "g_min_us", 10, json_path);
   const double g_max = number_field(value, "g_max_us", 100, json_path);
   const double sigma = number_field(value, "sigma_frac", 0.05, json_path);
   const std::string spacing = value.value("spacing", std::string("conductance"));
   if (count < 2 || count > 1024 || std::floor(count) != count)
-    throw Error(json_path + ".count: expected an integer in [2, 1024], got " + value["count"].dump());
+    throw Error(json_path + ".count: expected an integer in [2, 1024], got " + shown_value(value["count"]));
   if (!(g_min > 0) || !(g_max > g_min))
     throw Error(json_path + ": expected 0 < g_min_us < g_max_us, got " + std::to_string(g_min) + " and " +
                 std::to_string(g_max));
@@ -101,12 +126,13 @@ LevelTable LevelTable::from_config(const nlohmann::json& value, const std::strin
 }
 
 LevelTable LevelTable::from_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open level table");
+  // 1024 levels of CSV are ~40 KB; the cap stops /dev/zero or a wrong path to a dataset.
+  constexpr size_t kMaxTableBytes = size_t{1} << 20;
+  const std::string text = read_file_capped(path, kMaxTableBytes, "level table");
+  std::istringstream in(text);
   const bool is_json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
   if (is_json) {
-    nlohmann::json document = nlohmann::json::parse(in, nullptr, false);
-    if (document.is_discarded()) throw Error(path + ": not valid JSON");
+    const nlohmann::json document = parse_json_text(text, path);
     if (!document.is_array()) throw Error(path + ": expected a JSON array of {r_ohm, r_std_ohm}");
     return LevelTable(levels_from_array(document, path), path);
   }
@@ -131,7 +157,7 @@ LevelTable LevelTable::from_file(const std::string& path) {
   };
   const int r_column = column("r_ohm"), std_column = column("r_std_ohm");
   if (r_column < 0 || std_column < 0)
-    throw Error(path + ": expected a CSV header with columns r_ohm and r_std_ohm, got '" + line + "'");
+    throw Error(path + ": expected a CSV header with columns r_ohm and r_std_ohm, got '" + line.substr(0, kMaxShownChars) + "'");
   std::vector<Level> levels;
   for (size_t line_number = 2; std::getline(in, line); ++line_number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -147,7 +173,7 @@ LevelTable LevelTable::from_file(const std::string& path) {
       levels.push_back({r, s});
     } catch (const std::logic_error&) {
       throw Error(path + ":" + std::to_string(line_number) + ": expected two numbers r_ohm,r_std_ohm, got '" +
-                  line + "'");
+                  line.substr(0, kMaxShownChars) + "'");
     }
   }
   return LevelTable(std::move(levels), path);

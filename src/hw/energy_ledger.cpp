@@ -1,6 +1,8 @@
 #include "hw/energy_ledger.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "common/error.h"
 
@@ -9,6 +11,20 @@ namespace mx {
 namespace {
 constexpr Phase kPhases[] = {Phase::inference, Phase::learning};
 }  // namespace
+
+int64_t to_attojoules(double pj) {
+  // 9.2e12 aJ: int64's range with a margin llround's rounding cannot cross.
+  constexpr double kMaxPj = 9.2e12;
+  if (!(std::fabs(pj) <= kMaxPj)) throw Error("energy ledger: a charge of " + std::to_string(pj) +
+                                              " pJ is outside the ledger's range of +-9.2e12 pJ");
+  return std::llround(pj * 1e6);
+}
+
+void EnergyLedger::overflow(ComponentId id, const std::string& what) const {
+  throw Error("energy ledger: " + what + " of '" + component_name(id) +
+              "' overflows the ledger's 64-bit attojoules (9.2e12 pJ): the tech entry's energy_pj is too large "
+              "for this run");
+}
 
 const char* phase_name(Phase phase) {
   switch (phase) {

@@ -22,8 +22,9 @@ enum class Phase : uint8_t { inference, learning };
 constexpr size_t kPhaseCount = 2;
 const char* phase_name(Phase phase);
 
-// pJ -> aJ, the single rounding step of the ledger.
-inline int64_t to_attojoules(double pj) { return std::llround(pj * 1e6); }
+// pJ -> aJ, the single rounding step of the ledger. |pj| up to 9.2e12 pJ (9.2 J) fits int64
+// aJ; larger is mx::Error rather than llround's undefined result.
+int64_t to_attojoules(double pj);
 inline double to_picojoules(int64_t aj) { return static_cast<double>(aj) / 1e6; }
 
 // Energy and operation counts per (component, phase): what the ledger holds now, and what
@@ -70,16 +71,28 @@ class EnergyLedger : public EnergyTally {
   ComponentId component(const std::string& name) const;
 
   // `attojoules` for `count` operations together.
+  // The sums are checked: int64 attojoules hold 9.2e12 pJ in all, and a run past that is an
+  // error naming the component (its tech entry), never a wrapped negative energy.
   void charge(ComponentId id, Phase phase, int64_t attojoules, uint64_t count = 1) {
     assert(id < component_count());
     const size_t s = slot(id, phase);
-    aj_[s] += attojoules;
-    operations_[s] += count;
-    total_aj_ += attojoules;
+    int64_t slot_sum = 0, total = 0;
+    uint64_t operations = 0;
+    if (__builtin_add_overflow(aj_[s], attojoules, &slot_sum) ||
+        __builtin_add_overflow(total_aj_, attojoules, &total) ||
+        __builtin_add_overflow(operations_[s], count, &operations))
+      overflow(id, "the energy sum");
+    aj_[s] = slot_sum;
+    operations_[s] = operations;
+    total_aj_ = total;
   }
   // `count` operations of `pj` each: count x llround(pj * 1e6) aJ.
   void charge_pj(ComponentId id, Phase phase, double pj, uint64_t count = 1) {
-    charge(id, phase, to_attojoules(pj) * static_cast<int64_t>(count), count);
+    int64_t attojoules = 0;
+    if (count > static_cast<uint64_t>(INT64_MAX) ||
+        __builtin_mul_overflow(to_attojoules(pj), static_cast<int64_t>(count), &attojoules))
+      overflow(id, "one charge (" + std::to_string(count) + " x " + std::to_string(pj) + " pJ)");
+    charge(id, phase, attojoules, count);
   }
 
   EnergyTally snapshot() const { return *this; }
@@ -93,6 +106,7 @@ class EnergyLedger : public EnergyTally {
   nlohmann::json to_json(const EnergyTally& tally) const;
 
  private:
+  [[noreturn]] void overflow(ComponentId id, const std::string& what) const;
   std::vector<std::string> names_;
 };
 

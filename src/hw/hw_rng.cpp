@@ -1,6 +1,7 @@
 #include "hw/hw_rng.h"
 
 #include <cmath>
+#include <numeric>
 
 #include "common/error.h"
 #include "hw/tech.h"
@@ -70,6 +71,21 @@ void validate(const HwRngSpec& spec) {
   if (!(std::fabs(spec.trng_bias) < 0.5)) {
     throw Error("rng.trng_bias: expected a number in (-0.5, 0.5), got " + std::to_string(spec.trng_bias));
   }
+}
+
+std::string lfsr_quality_warning(const HwRngSpec& spec) {
+  if (spec.kind != RngKind::lfsr) return "";
+  const uint64_t period = (uint64_t{1} << spec.lfsr_width) - 1;
+  const std::string name = "rng.lfsr_width " + std::to_string(spec.lfsr_width) + " with rng.bits " + std::to_string(spec.bits);
+  if (spec.bits > spec.lfsr_width)
+    return name + ": a draw is wider than the register, so at most 2^" + std::to_string(spec.lfsr_width) + " of its 2^" +
+           std::to_string(spec.bits) + " values occur";
+  const uint64_t g = std::gcd(period, uint64_t{spec.bits});
+  if (g > 1)
+    return name + ": gcd(" + std::to_string(spec.bits) + ", 2^" + std::to_string(spec.lfsr_width) + " - 1) = " +
+           std::to_string(g) + ", so the draws repeat after " + std::to_string(period / g) + " draws and visit 1/" +
+           std::to_string(g) + " of the register's states";
+  return "";
 }
 
 uint32_t lfsr_tap_mask(unsigned width) {

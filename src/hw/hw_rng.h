@@ -32,6 +32,11 @@ struct HwRngSpec {
 
 // Throws mx::Error naming the offending key (rng.bits, rng.lfsr_width, rng.trng_bias).
 void validate(const HwRngSpec& spec);
+// Empty, or why an LFSR's draws are far from uniform: a draw wider than the register
+// (2^width of the 2^bits values can occur) or a draw width sharing a factor g with the
+// period 2^width - 1 (the draws repeat after a g-th of the period, visiting 1/g of the
+// register's states). A run prints it as a warning; the hardware exists, so it is allowed.
+std::string lfsr_quality_warning(const HwRngSpec& spec);
 
 // The Galois feedback mask of a maximal-length LFSR of `width` bits (8..32).
 uint32_t lfsr_tap_mask(unsigned width);
