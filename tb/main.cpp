@@ -13,6 +13,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "config/config.h"
+#include "tb/device_command.h"
 #include "tb/experiment.h"
 #include "tb/sweep_command.h"
 
@@ -28,7 +29,8 @@ const char* kUsage =
     "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n"
     "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
     "       metaxbar sweep merge DIR...       combine shard results\n"
-    "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n";
+    "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n"
+    "       metaxbar device fit RAW.csv [--out DIR] [--levels N]   level and transition tables from cycling data\n";
 
 void make_directories(const std::string& path) {
   std::string partial;
@@ -152,6 +154,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (all[0] == "config") return config_command(rest);
     if (all[0] == "sweep") return mx::sweep_command(rest);
     if (all[0] == "report") return report_command(argv);
+    if (all[0] == "device") return mx::device_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {

@@ -3,6 +3,7 @@
 // default testbench; the presets under configs/paper/ set the other published cases.
 #include "config/config.h"
 #include "config/schema_keys.h"
+#include "device/device_schema.h"
 #include "qnn/qnn_schema.h"
 
 namespace mx {
@@ -99,7 +100,6 @@ Schema build_run_schema() {
   s.add(number("device.stuck_at_high", 0, 0, 1, "fraction of devices stuck at the highest conductance"));
   s.add(integer("device.endurance_cycles", 0, 0, 1e15,
                 "write pulses after which a device wears out and stops changing; 0 = unlimited"));
-  s.add(number("device.read_noise", 0, 0, 1, "relative sigma of a controller read of a device"));
   s.add(number("device.nonlinearity", 0, 0, 1,
                "soft-bound update nonlinearity: a pulse toward a bound fails with probability "
                "nonlinearity x (closeness to that bound)"));
@@ -142,6 +142,7 @@ Schema build_run_schema() {
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
+  add_device_keys(s);
   return s;
 }
 
