@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "common/error.h"
 #include "config/config.h"
+#include "models/chip_ops.h"
 #include "device/synapse_array.h"
 
 namespace mx {
@@ -17,9 +19,16 @@ Floorplan plan_chip(const Config& config, const SynapseArray& layer0, const Syna
                         static_cast<unsigned>(config.get_uint("mesh.height")));
 }
 
+void set_chip_time_resolution() {
+  static bool set = false;
+  if (set) return;
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+  set = true;
+}
+
 ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan,
                    const ContextMaker& make_context)
-    : sc_module(name), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
+    : sc_module((set_chip_time_resolution(), name)), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
   window_samples_ = config.get_uint("trace.window_samples");
   ChipContext& context = *context_;
   sample_track_ = context.timeline.track("samples");
@@ -29,8 +38,9 @@ ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan
   inference_key_ = context.timeline.name("inference");
   learning_key_ = context.timeline.name("learning");
   last_component_aj_.assign(context.ledger.component_count(), 0);
-  // A sample is ~10^4-10^5 ns of chip time: syncing once per sample is enough.
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
+  // A training sample is ~10^5-10^6 ps of chip time: the kernel catches up a few times per
+  // sample, and at every sample's end.
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time::from_value(kQuantumPs));
   quantum_.reset();
   SC_HAS_PROCESS(ChipBase);
   SC_THREAD(sequencer);
@@ -48,51 +58,73 @@ void ChipBase::close_vcd() {
 void ChipBase::open_vcd(const std::string& path) {
   vcd_path_ = path;
   vcd_ = sc_core::sc_create_vcd_trace_file((path + ".partial").c_str());
-  vcd_->set_time_unit(1, sc_core::SC_NS);
+  // The VCD's unit is the kernel's resolution: every time the kernel reaches is representable.
+  vcd_->set_time_unit(1, sc_core::SC_PS);
   trace_signals(vcd_);
 }
 
-SampleResult ChipBase::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
-  image_ = image;
-  permutation_ = &permutation;
-  target_ = target;
-  pending_ = true;
-  context_->recording = sample_costs_.size() < window_samples_;
+void ChipBase::run_job(const std::function<void()>& job) {
+  job_ = &job;
   request_.notify(sc_core::SC_ZERO_TIME);
   sc_core::sc_start();
-  return result_;
+  if (job_) throw Error("chip: the sequencer did not run the requested work");
+}
+
+SampleResult ChipBase::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
+  SampleResult result;
+  context_->recording = sample_costs_.size() < window_samples_;
+  run_job([&] { result = sample(image, permutation, target); });
+  return result;
+}
+
+void ChipBase::begin_task(size_t task_index) {
+  run_job([&] { start_task(task_index); });
+}
+
+void ChipBase::end_training() {
+  run_job([&] { finish_training(); });
 }
 
 void ChipBase::sequencer() {
   for (;;) {
-    while (!pending_) sc_core::wait(request_);
-    pending_ = false;
-    const uint64_t sample_start = now_ps_;
-    result_ = simulate_sample(image_, *permutation_, target_);
-
-    SampleCost cost;
-    cost.training = target_ >= 0;
-    cost.chip_ps = now_ps_ - sample_start;
-    const EnergyLedger& ledger = context_->ledger;
-    for (ComponentId id = 0; id < ledger.component_count(); ++id) {
-      const int64_t now = ledger.component_aj(id);
-      sample_component_aj_.push_back(now - last_component_aj_[id]);
-      cost.total_aj += now - last_component_aj_[id];
-      last_component_aj_[id] = now;
-    }
-    if (context_->recording) {
-      context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
-      context_->timeline.counter(energy_name_, now_ps_,
-                                 {{inference_key_, ledger.phase_pj(Phase::inference)},
-                                  {learning_key_, ledger.phase_pj(Phase::learning)}});
-    }
-    sample_costs_.push_back(std::move(cost));
+    while (!job_) sc_core::wait(request_);
+    const std::function<void()>* job = job_;
+    (*job)();
     sync_to_chip_time();
+    job_ = nullptr;
   }
 }
 
-void ChipBase::sync_to_chip_time() {
-  quantum_.set(sc_core::sc_time::from_value(now_ps_) - sc_core::sc_time_stamp());
+SampleResult ChipBase::sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
+  const uint64_t sample_start = now_ps_;
+  SampleResult result = simulate_sample(image, permutation, target);
+  SampleCost cost;
+  cost.training = target >= 0;
+  cost.chip_ps = now_ps_ - sample_start;
+  const EnergyLedger& ledger = context_->ledger;
+  for (ComponentId id = 0; id < ledger.component_count(); ++id) {
+    const int64_t now = ledger.component_aj(id);
+    sample_component_aj_.push_back(now - last_component_aj_[id]);
+    cost.total_aj += now - last_component_aj_[id];
+    last_component_aj_[id] = now;
+  }
+  if (context_->recording) {
+    context_->timeline.slice(sample_track_, cost.training ? train_name_ : test_name_, sample_start, cost.chip_ps);
+    context_->timeline.counter(energy_name_, now_ps_,
+                               {{inference_key_, ledger.phase_pj(Phase::inference)},
+                                {learning_key_, ledger.phase_pj(Phase::learning)}});
+  }
+  sample_costs_.push_back(std::move(cost));
+  return result;
+}
+
+void ChipBase::advance_to(uint64_t chip_ps) {
+  quantum_.set(delay_until(chip_ps));
+  if (quantum_.need_sync()) quantum_.sync();
+}
+
+void ChipBase::sync_to(uint64_t chip_ps) {
+  quantum_.set(delay_until(chip_ps));
   quantum_.sync();
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // What every chip model shares, whichever network it runs: the floorplan, the ledger and
-// costs, the sample handshake with the replayer (a request event and sc_start), the
-// per-sample energy and latency records, the quantum keeper that hands chip time to the
-// kernel, and the optional waveform file. A derived chip only says how one sample runs.
+// costs, the handshake with the replayer (every piece of work — a sample, a task start, the
+// end of training — runs inside the sequencer's SC_THREAD, so every transaction is issued
+// from a process), the per-sample energy and latency records, the quantum keeper whose local
+// time is the chip time of the sequencer, and the optional waveform file. A derived chip
+// only says how one sample runs.
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +34,9 @@ struct SampleCost {
 
 class ChipBase : public sc_core::sc_module {
  public:
+  // The quantum keeper's quantum: the sequencer runs this far ahead of the kernel.
+  static constexpr uint64_t kQuantumPs = 10'000'000;  // 10 us
+
   using ContextMaker = std::function<std::unique_ptr<ChipContext>(const Floorplan&)>;
   ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan, const ContextMaker& make_context);
   ~ChipBase() override;
@@ -39,10 +44,10 @@ class ChipBase : public sc_core::sc_module {
   // Runs one sample through the chip (called from outside the simulation: it advances
   // the kernel until the sample is done).
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
-  virtual void begin_task(size_t task_index) = 0;
+  void begin_task(size_t task_index);
   // After a task's training samples (a mini-batch learner applies its partial batch). Its
   // energy lands in the next sample's row of energy.csv; the totals hold it.
-  virtual void end_training() {}
+  void end_training();
 
   const Floorplan& floorplan() const { return floorplan_; }
   ChipContext& context() { return *context_; }
@@ -51,6 +56,8 @@ class ChipBase : public sc_core::sc_module {
   // Energy of sample i in ledger component c: sample_component_aj()[i * components + c].
   const std::vector<int64_t>& sample_component_aj() const { return sample_component_aj_; }
   uint64_t chip_time_ps() const { return now_ps_; }
+  // The SystemC kernel's time: equal to chip_time_ps() whenever the chip is idle.
+  uint64_t kernel_time_ps() const { return sc_core::sc_time_stamp().value(); }
   uint64_t cycle_ps() const { return context_->costs.cycle_ps; }
   // Waveforms go to <path>.partial.vcd while simulating and become <path>.vcd on close.
   void open_vcd(const std::string& path);
@@ -60,11 +67,17 @@ class ChipBase : public sc_core::sc_module {
   // One sample, from chip time now_ps_; it leaves now_ps_ at the sample's end.
   virtual SampleResult simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation,
                                        int target) = 0;
+  virtual void start_task(size_t task_index) = 0;
+  virtual void finish_training() {}
   // The derived chip's waveforms, added to a freshly opened VCD file.
   virtual void trace_signals(sc_core::sc_trace_file* file) = 0;
   bool tracing_waveforms() const { return vcd_ != nullptr; }
-  // Hands the chip time the sequencer kept in picoseconds to the SystemC kernel.
-  void sync_to_chip_time();
+  // The sequencer has reached chip time `chip_ps`: the quantum keeper's local time; the
+  // kernel catches up when the quantum is used up.
+  void advance_to(uint64_t chip_ps);
+  // Hands chip time `chip_ps` to the kernel now (sync_to_chip_time: all of it).
+  void sync_to(uint64_t chip_ps);
+  void sync_to_chip_time() { sync_to(now_ps_); }
 
   Floorplan floorplan_;
   std::unique_ptr<ChipContext> context_;
@@ -72,13 +85,11 @@ class ChipBase : public sc_core::sc_module {
 
  private:
   void sequencer();
+  // Runs `job` inside the sequencer thread and returns when it is done.
+  void run_job(const std::function<void()>& job);
+  SampleResult sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
 
-  // The sample the sequencer is asked to run.
-  const uint8_t* image_ = nullptr;
-  const std::vector<uint16_t>* permutation_ = nullptr;
-  int target_ = -1;
-  bool pending_ = false;
-  SampleResult result_;
+  const std::function<void()>* job_ = nullptr;
   sc_core::sc_event request_;
 
   tlm_utils::tlm_quantumkeeper quantum_;

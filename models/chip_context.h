@@ -2,6 +2,8 @@
 // What every block of the chip shares: the energy ledger (one component per kind of block),
 // the per-operation costs, and the timeline recorder, which is on only for the samples in
 // the trace window.
+#include <algorithm>
+#include <deque>
 #include <limits>
 #include <string>
 #include <vector>
@@ -23,6 +25,36 @@ struct ChipComponents {
               sram_optimizer = kAbsentComponent, sram_gradient = kAbsentComponent;
 };
 
+// What one block instance did: the sum of the intervals its resources were reserved for and
+// the energy charged to it (summary.json's `blocks`).
+struct BlockRecord {
+  std::string name, kind;
+  int layer = -1;  // -1: the block serves no single layer
+  uint64_t busy_ps = 0;
+  int64_t energy_aj = 0;
+};
+
+// One resource of a block (a port, a write driver, a generator, a bank): a request takes it
+// from max(ready, busy_until) for its duration. Targets never wait(): the reservation is the
+// timing.
+class Resource {
+ public:
+  void attach(BlockRecord* owner) { owner_ = owner; }
+  // Returns when the work finishes; start() is when it began.
+  uint64_t reserve(uint64_t ready_ps, uint64_t duration_ps) {
+    start_ps_ = std::max(ready_ps, busy_until_ps_);
+    busy_until_ps_ = start_ps_ + duration_ps;
+    if (owner_) owner_->busy_ps += duration_ps;
+    return busy_until_ps_;
+  }
+  uint64_t start() const { return start_ps_; }
+  uint64_t busy_until() const { return busy_until_ps_; }
+
+ private:
+  BlockRecord* owner_ = nullptr;
+  uint64_t busy_until_ps_ = 0, start_ps_ = 0;
+};
+
 // Which chip the ledger describes: the spiking one (System A) or the perceptron with its
 // digital unit (System B), which adds the unit's components.
 enum class ChipKind { spiking, perceptron };
@@ -33,6 +65,17 @@ struct ChipContext {
   ChipCosts costs;
   ChromeTrace timeline;
   bool recording = false;
+  std::deque<BlockRecord> blocks;  // stable addresses: blocks keep a pointer to their record
+
+  BlockRecord& add_block(const std::string& name, const std::string& kind, int layer = -1) {
+    blocks.push_back(BlockRecord{name, kind, layer, 0, 0});
+    return blocks.back();
+  }
+  // Charges the ledger and the block that spent it.
+  void charge(BlockRecord& block, ComponentId id, Phase phase, int64_t attojoules, uint64_t count = 1) {
+    ledger.charge(id, phase, attojoules, count);
+    block.energy_aj += attojoules;
+  }
 
   explicit ChipContext(const ChipCosts& chip_costs, ChipKind kind = ChipKind::spiking) : costs(chip_costs) {
     ChipComponents& c = components;

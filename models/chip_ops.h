@@ -1,13 +1,26 @@
 #pragma once
-// What travels in the chip's transactions. Each socket carries one kind of operation; the
-// initiator keeps one operation object and one payload per process and points the payload's
-// data pointer at it, so no transaction allocates. Times are integer picoseconds on the chip's
-// own clock; every target also annotates its latency on the b_transport delay.
+// What travels in the chip's transactions, and how time travels with it.
+//
+// Requests: each kind of request is its own tlm_extension type. An initiator keeps one
+// request object and one payload, sets the request as the payload's extension for the call
+// and clears it after, so no transaction allocates. A target that does not find the request
+// kind it serves answers TLM_COMMAND_ERROR_RESPONSE; transact() turns any status but OK into
+// an mx::Error naming the socket.
+//
+// Time: loosely timed, after the TLM-2.0 base protocol. The b_transport delay is the
+// initiator's local time offset: a target starts at sc_time_stamp() + delay, reserves what it
+// needs (busy_until values) and returns delay = finish - sc_time_stamp(). No start or finish
+// field rides in a request. The kernel's resolution is set once, to 1 ps
+// (set_chip_time_resolution), so a delay's value() is integer picoseconds of chip time.
 #include <cstdint>
+#include <string>
+#include <type_traits>
 #include <vector>
 
+#include <systemc>
 #include <tlm>
 
+#include "common/error.h"
 #include "hw/energy_ledger.h"
 #include "learning/learning_rule.h"
 #include "qnn/level_programmer.h"
@@ -16,127 +29,149 @@
 
 namespace mx {
 
-struct TileReadOp {
+// Sets the kernel's time resolution to 1 ps the first time it is called (before any sc_time
+// other than zero exists); afterwards it checks that the resolution is 1 ps.
+void set_chip_time_resolution();
+
+inline uint64_t kernel_ps() { return sc_core::sc_time_stamp().value(); }
+inline sc_core::sc_time delay_until(uint64_t chip_ps) { return sc_core::sc_time::from_value(chip_ps - kernel_ps()); }
+// The chip time a transaction's delay stands for.
+inline uint64_t chip_ps_of(const sc_core::sc_time& delay) { return kernel_ps() + delay.value(); }
+
+// A typed request: the extension's own type is its tag, so a wrong binding is an error the
+// target reports rather than a misread struct.
+template <typename Derived>
+struct Request : tlm::tlm_extension<Derived> {
+  tlm::tlm_extension_base* clone() const override { return new Derived(static_cast<const Derived&>(*this)); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    static_cast<Derived&>(*this) = static_cast<const Derived&>(other);
+  }
+};
+
+struct TileReadOp : Request<TileReadOp> {
   const uint32_t* rows_begin = nullptr;  // spiking inputs inside this tile's rows (sorted)
   const uint32_t* rows_end = nullptr;
-  uint64_t start_ps = 0;                 // when the spikes have arrived
-  uint64_t done_ps = 0;                  // out: partial sums converted
 };
 
 // System B's multi-bit read of a tile: the driven lines carry DAC levels; forward, the
 // word lines are driven and the bit lines sensed; transposed, the other way round.
-struct AnalogReadOp {
+struct AnalogReadOp : Request<AnalogReadOp> {
   bool transposed = false;
-  const float* drive = nullptr;          // one level per line of the layer (row or column)
+  const float* drive = nullptr;           // one level per line of the layer (row or column)
   const uint32_t* lines_begin = nullptr;  // driven lines inside this tile (sorted)
   const uint32_t* lines_end = nullptr;
   Phase phase = Phase::inference;
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out: sums converted, in the tile's partial()
 };
 
 // System B: move one device to a new level (open loop or program-and-verify).
-struct ReprogramOp {
+struct ReprogramOp : Request<ReprogramOp> {
   size_t row = 0, col = 0;
   unsigned from = 0, to = 0;
   unsigned verify_max_pulses = 0;
   Rng* device_rng = nullptr;
-  uint64_t start_ps = 0;
   ProgramOutcome outcome;  // out
-  uint64_t done_ps = 0;    // out
 };
 
 // System B's digital unit: the work the perceptron counted in one phase.
-struct DigitalOp {
+struct DigitalOp : Request<DigitalOp> {
   QnnActivity work;
   Phase phase = Phase::inference;
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out
 };
 
-struct PulseOp {
-  const WriteMove* move = nullptr;
+// The write pulses of one layer-step that land on one tile, in the rule's order (the device
+// noise stream follows it). With verify_tolerance >= 0 each pulse is read back and repeated
+// until the device is within tolerance of its target, at most verify_max_pulses in all.
+struct PulseOp : Request<PulseOp> {
+  const WriteMove* begin = nullptr;
+  const WriteMove* end = nullptr;
   unsigned device = 0;
   Rng* device_rng = nullptr;
   LearningActivity* activity = nullptr;
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out
 };
 
-struct Burst {
+// The controller reading the weights of `count` synapses held by one tile (p_update needs |W|).
+struct WeightReadOp : Request<WeightReadOp> {
+  uint64_t count = 0;
+};
+
+// `packets` address-event packets (spikes, pulse commands) or flits (partial sums).
+struct MeshOp : Request<MeshOp> {
   unsigned src = 0, dst = 0;
   uint64_t packets = 0;
-  uint64_t inject_ps = 0;
-  uint64_t arrival_ps = 0;  // out
-};
-
-struct MeshOp {
-  Burst* bursts = nullptr;
-  size_t count = 0;
   Phase phase = Phase::inference;
 };
 
-struct CoreOp {
+struct CoreOp : Request<CoreOp> {
   enum Kind { fire, error } kind = fire;
   int t = 0;
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out
 };
 
-struct LearnOp {
-  enum Kind { decide_and_program, end_sample } kind = decide_and_program;
+// To a learning controller: decide its share of a layer-step (the layer's first controller
+// also runs the rule), program a run of the layer-step's pulses that land on one tile, let
+// the rule see the programmed batch, or end a sample (m growth, the prediction).
+struct LearnOp : Request<LearnOp> {
+  enum Kind { decide, program, finish, end_sample } kind = decide;
   unsigned layer = 0;
-  SampleResult* result = nullptr;  // end_sample: out
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out
+  bool run_rule = false;                  // decide
+  const WriteMove* begin = nullptr;       // program: moves of the batch, in the rule's order,
+  const WriteMove* end = nullptr;         //   all on tile `tile`
+  size_t tile = 0;
+  SampleResult* result = nullptr;         // end_sample: out
 };
 
-struct CountOp {  // RNG draws, or SRAM bits read and written
+// RNG draws.
+struct DrawOp : Request<DrawOp> {
   uint64_t draws = 0;
-  uint64_t read_bits = 0, write_bits = 0;
-  uint64_t start_ps = 0;
-  uint64_t done_ps = 0;  // out
 };
 
-template <typename Op>
-void bind_op(tlm::tlm_generic_payload& payload, Op& op) {
-  payload.set_command(tlm::TLM_WRITE_COMMAND);
+// SRAM traffic: `accesses` word accesses spread over the banks, reading and writing the
+// bits given.
+struct SramOp : Request<SramOp> {
+  uint64_t read_bits = 0, write_bits = 0;
+  uint64_t accesses = 0;
+};
+
+template <typename Socket>
+std::string socket_name(Socket& socket) {
+  if constexpr (std::is_base_of_v<sc_core::sc_object, std::decay_t<Socket>>) return socket.name();
+  else return "a multi-socket binding";
+}
+
+// One blocking transaction carrying `request` through `socket` (a simple socket, or one
+// binding of a multi-socket), starting at chip time `start_ps` (not before the kernel's
+// time); returns the chip time it finished.
+template <typename Socket, typename Op>
+uint64_t transact(Socket&& socket, tlm::tlm_generic_payload& payload, Op& request, uint64_t start_ps) {
+  payload.set_command(tlm::TLM_IGNORE_COMMAND);
   payload.set_address(0);
-  payload.set_data_ptr(reinterpret_cast<unsigned char*>(&op));
-  payload.set_data_length(sizeof(Op));
-  payload.set_streaming_width(sizeof(Op));
+  payload.set_data_ptr(nullptr);
+  payload.set_data_length(0);
+  payload.set_streaming_width(0);
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-}
-
-// One blocking transaction carrying `op` through `socket` (a simple socket, or one binding
-// of a multi-socket); the target fills in the op's outputs.
-template <typename Socket, typename Op>
-void transact(Socket&& socket, tlm::tlm_generic_payload& payload, Op& op) {
-  bind_op(payload, op);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  payload.set_extension(&request);
+  sc_core::sc_time delay = delay_until(start_ps);
   socket->b_transport(payload, delay);
+  payload.clear_extension(&request);
+  if (!payload.is_response_ok())
+    throw Error("chip: " + socket_name(socket) + " answered " + payload.get_response_string());
+  return chip_ps_of(delay);
 }
 
-// Sends `bursts` over the mesh; returns when the last one has arrived (0 when there are none).
-template <typename Socket>
-uint64_t send_bursts(Socket&& mesh, tlm::tlm_generic_payload& payload, MeshOp& op, std::vector<Burst>& bursts,
-                     Phase phase) {
-  if (bursts.empty()) return 0;
-  op.bursts = bursts.data();
-  op.count = bursts.size();
-  op.phase = phase;
-  transact(mesh, payload, op);
-  uint64_t last = 0;
-  for (const Burst& burst : bursts) last = last > burst.arrival_ps ? last : burst.arrival_ps;
-  return last;
-}
-
+// The request a target serves, or nullptr after answering TLM_COMMAND_ERROR_RESPONSE.
 template <typename Op>
-Op& op_of(tlm::tlm_generic_payload& payload) {
+Op* request_of(tlm::tlm_generic_payload& payload) {
+  Op* op = nullptr;
+  payload.get_extension(op);
+  if (!op) payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  return op;
+}
+
+// A target's answer: finished at chip time `finish_ps`.
+inline void respond(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay, uint64_t finish_ps) {
+  delay = delay_until(finish_ps);
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
-  return *reinterpret_cast<Op*>(payload.get_data_ptr());
 }
 
 }  // namespace mx

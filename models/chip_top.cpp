@@ -1,5 +1,7 @@
 #include "models/chip_top.h"
 
+#include <algorithm>
+
 #include "chip/chip_costs.h"
 #include "config/config.h"
 #include "learning/prob_metaplasticity.h"
@@ -20,48 +22,131 @@ std::unique_ptr<ChipContext> make_context(const Config& config, SpikingNetwork& 
       make_chip_costs(config, tech, probe, network.array(0).n_mem(), plan.mesh_width, plan.mesh_height));
 }
 
+std::string tile_name(const TilePlacement& p) {
+  return "tile_L" + std::to_string(p.layer) + "_r" + std::to_string(p.row_tile) + "_c" + std::to_string(p.col_tile);
+}
+
 }  // namespace
 
-ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network)
+ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network,
+                 const ProgBinder& bind_prog)
     : ChipBase(name, config, plan_chip(config, network.array(0), network.array(1)),
                [&](const Floorplan& plan) { return make_context(config, network, plan); }),
       tiles("tiles"),
       cores("cores"),
       mesh("mesh"),
-      controller("controller"),
+      controllers("controllers"),
       network_(network),
+      description_(chip_description(config)),
       step_signal_("step"),
       input_spikes_signal_("input_spikes"),
       hidden_spikes_signal_("hidden_spikes"),
       output_spikes_signal_("output_spikes"),
       pulses_signal_("pulses") {
   ChipContext& context = *context_;
+  const ChipDescription& d = description_;
+  budget_ = std::make_unique<WriteBudget>(d.write_budget);
   std::vector<const CrossbarTile*> layer_tiles[2];
   for (const TilePlacement& placement : floorplan_.tiles) {
-    const std::string block = "tile_L" + std::to_string(placement.layer) + "_r" + std::to_string(placement.row_tile) +
-                              "_c" + std::to_string(placement.col_tile);
-    tile_blocks_.push_back(std::make_unique<CrossbarTile>(block.c_str(), placement, network.array(placement.layer),
-                                                          network.reader(placement.layer).adc(), context));
+    tile_blocks_.push_back(std::make_unique<CrossbarTile>(tile_name(placement).c_str(), placement,
+                                                          network.array(placement.layer),
+                                                          network.reader(placement.layer).adc(), context,
+                                                          d.write_drivers, budget_.get()));
     layer_tiles[placement.layer].push_back(tile_blocks_.back().get());
     tiles.bind(tile_blocks_.back()->in);
   }
   mesh_block_ = std::make_unique<SpikeMesh>("mesh_block", context.costs.mesh, context);
   mesh.bind(mesh_block_->in);
-  for (unsigned layer = 0; layer < 2; ++layer) {
-    core_blocks_[layer] = std::make_unique<NeuronCore>(("core_L" + std::to_string(layer)).c_str(), layer, network,
-                                                       layer_tiles[layer], context);
-    cores.bind(core_blocks_[layer]->in);
-  }
-  rng_block_ = std::make_unique<RngBlock>("rng", context);
-  m_sram_block_ = std::make_unique<SramBank>("m", context.components.sram_m, context);
-  acc_sram_block_ = std::make_unique<SramBank>("accumulators", context.components.sram_acc, context);
-  controller_block_ = std::make_unique<LearningController>("learning_controller", network, floorplan_, context);
-  controller.bind(controller_block_->in);
-  controller_block_->rng.bind(rng_block_->in);
-  controller_block_->m_sram.bind(m_sram_block_->in);
-  controller_block_->acc_sram.bind(acc_sram_block_->in);
-  for (auto& tile : tile_blocks_) controller_block_->prog.bind(tile->prog);
 
+  // Neuron cores: a layer's neurons split evenly (no more cores than neurons).
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    const size_t neurons = layer == 0 ? network.hidden() : network.outputs();
+    const size_t count = std::min<size_t>(d.cores_per_layer, neurons);
+    first_core_[layer] = core_blocks_.size();
+    core_count_[layer] = count;
+    for (size_t k = 0; k < count; ++k) {
+      const std::string block = "core_L" + std::to_string(layer) + (count > 1 ? "_" + std::to_string(k) : "");
+      core_blocks_.push_back(std::make_unique<NeuronCore>(block.c_str(), layer, network, layer_tiles[layer], context,
+                                                          k * neurons / count, (k + 1) * neurons / count,
+                                                          k + 1 == count));
+      core_routers_.push_back(
+          core_router(floorplan_, layer, static_cast<unsigned>(k), static_cast<unsigned>(count)));
+      cores.bind(core_blocks_.back()->in);
+    }
+  }
+
+  // Learning controllers and whom they serve.
+  const size_t tile_count = floorplan_.tiles.size();
+  controller_of_tile_.assign(tile_count, 0);
+  std::vector<std::vector<size_t>> served;
+  std::vector<unsigned> routers;
+  std::vector<int> layers;
+  switch (d.controllers) {
+    case ControllerPlacement::chip:
+      served.emplace_back();
+      for (size_t i = 0; i < tile_count; ++i) served[0].push_back(i);
+      routers.push_back(floorplan_.controller_router);
+      layers.push_back(-1);
+      break;
+    case ControllerPlacement::layer:
+      for (unsigned layer = 0; layer < 2; ++layer) {
+        served.emplace_back();
+        for (size_t i = 0; i < tile_count; ++i)
+          if (floorplan_.tiles[i].layer == layer) served.back().push_back(i);
+        routers.push_back(floorplan_.core_router[layer]);
+        layers.push_back(static_cast<int>(layer));
+      }
+      break;
+    case ControllerPlacement::tile:
+      for (size_t i = 0; i < tile_count; ++i) {
+        served.push_back({i});
+        routers.push_back(floorplan_.tiles[i].router);
+        layers.push_back(static_cast<int>(floorplan_.tiles[i].layer));
+      }
+      break;
+  }
+  const bool rng_per_tile = d.rngs == RngPlacement::tile;
+  if (rng_per_tile) {
+    for (const TilePlacement& placement : floorplan_.tiles)
+      rng_blocks_.push_back(std::make_unique<RngBlock>(("rng_" + tile_name(placement)).c_str(), context,
+                                                       d.draws_per_cycle, static_cast<int>(placement.layer)));
+  } else {
+    // The rule's one stream: one generator, beside the chip's (first) controller.
+    rng_blocks_.push_back(std::make_unique<RngBlock>("rng", context, d.draws_per_cycle));
+  }
+  for (size_t k = 0; k < served.size(); ++k) {
+    const std::string suffix = served.size() > 1 ? "_" + std::to_string(k) : "";
+    m_sram_blocks_.push_back(
+        std::make_unique<SramBank>(("m" + suffix).c_str(), context.components.sram_m, context, d.sram_banks, layers[k]));
+    acc_sram_blocks_.push_back(std::make_unique<SramBank>(("accumulators" + suffix).c_str(),
+                                                          context.components.sram_acc, context, d.sram_banks,
+                                                          layers[k]));
+    for (size_t tile : served[k]) {
+      controller_of_tile_[tile] = k;
+      const unsigned layer = floorplan_.tiles[tile].layer;
+      if (std::find(layer_controllers_[layer].begin(), layer_controllers_[layer].end(), k) ==
+          layer_controllers_[layer].end())
+        layer_controllers_[layer].push_back(k);
+    }
+    controller_blocks_.push_back(std::make_unique<LearningController>(
+        ("learning_controller" + suffix).c_str(), network, floorplan_, context, served[k], routers[k], rng_per_tile,
+        layers[k]));
+    LearningController& controller = *controller_blocks_.back();
+    controllers.bind(controller.in);
+    for (auto& rng : rng_blocks_) controller.rng.bind(rng->in);
+    controller.m_sram.bind(m_sram_blocks_.back()->in);
+    controller.acc_sram.bind(acc_sram_blocks_.back()->in);
+    controller.mesh.bind(mesh_block_->in);
+    for (size_t i = 0; i < tile_count; ++i) {
+      if (bind_prog) bind_prog(controller, i, *tile_blocks_[i]);
+      else controller.prog.bind(tile_blocks_[i]->prog);
+    }
+  }
+  const size_t rows[2] = {network.inputs(), network.hidden()}, cols[2] = {network.hidden(), network.outputs()};
+  network.rule().track_tiles(floorplan_.grid, rows, cols);
+  fired_.resize(core_blocks_.size());
+  core_arrival_.resize(core_blocks_.size());
+  tile_arrival_.resize(tile_count);
 }
 
 void ChipTop::trace_signals(sc_core::sc_trace_file* file) {
@@ -75,6 +160,7 @@ void ChipTop::trace_signals(sc_core::sc_trace_file* file) {
 SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
   const uint64_t pulses_before = network_.rule().activity().pulses();
   network_.begin_sample(image, permutation, target);
+  layer_done_[0] = layer_done_[1] = now_ps_;
   for (int t = 0; t < network_.steps(); ++t) {
     run_step(t);
     if (tracing_waveforms()) {
@@ -84,75 +170,150 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
       hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
       output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
       pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
-      sync_to_chip_time();
+      sync_to(description_.pipeline ? std::min(layer_done_[0], layer_done_[1]) : now_ps_);
     }
   }
   SampleResult result;
-  now_ps_ = learn_op(LearnOp::end_sample, 1, now_ps_, &result);
+  learn_op_ = LearnOp{};
+  learn_op_.kind = LearnOp::end_sample;
+  learn_op_.result = &result;
+  const size_t last = layer_controllers_[1].front();
+  now_ps_ = learn_op(last, learn_op_, now_ps_);
+  advance_to(now_ps_);
   return result;
 }
 
-uint64_t ChipTop::core_op(unsigned layer, CoreOp::Kind kind, int t, uint64_t start_ps) {
+uint64_t ChipTop::core_op(size_t core, CoreOp::Kind kind, int t, uint64_t start_ps) {
   core_op_.kind = kind;
   core_op_.t = t;
-  core_op_.start_ps = start_ps;
-  transact(cores[static_cast<int>(layer)], payload_, core_op_);
-  return core_op_.done_ps;
+  return transact(cores[static_cast<int>(core)], payload_, core_op_, start_ps);
 }
 
-uint64_t ChipTop::learn_op(LearnOp::Kind kind, unsigned layer, uint64_t start_ps, SampleResult* result) {
-  learn_op_.kind = kind;
-  learn_op_.layer = layer;
-  learn_op_.start_ps = start_ps;
-  learn_op_.result = result;
-  transact(controller, payload_, learn_op_);
-  return learn_op_.done_ps;
+uint64_t ChipTop::learn_op(size_t controller, LearnOp& op, uint64_t start_ps) {
+  return transact(controllers[static_cast<int>(controller)], payload_, op, start_ps);
 }
 
-uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t ready_ps) {
+uint64_t ChipTop::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
+  mesh_op_.src = src;
+  mesh_op_.dst = dst;
+  mesh_op_.packets = packets;
+  mesh_op_.phase = phase;
+  return transact(mesh, payload_, mesh_op_, start_ps);
+}
+
+uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
   const std::vector<uint32_t>& spikes = network_.spikes(layer);
-  const unsigned source = layer == 0 ? floorplan_.io_router : floorplan_.core_router[0];
   const size_t rows = layer == 0 ? network_.inputs() : network_.hidden();
-  std::vector<uint8_t>& active = core_blocks_[layer]->active_row_tiles();
-  spike_bursts_.clear();
-  reads_.clear();
+  const TileGrid& grid = floorplan_.grid;
+  // The senders: the I/O port for the input layer, else the previous layer's cores (each
+  // sends the spikes of its own neurons).
+  const size_t sources = layer == 0 ? 1 : core_count_[0];
+  const size_t first = first_core_[layer], count = core_count_[layer];
+  for (size_t k = 0; k < count; ++k) core_arrival_[first + k] = start;
   for (size_t r = 0; r < floorplan_.row_tiles[layer]; ++r) {
-    const auto range = spikes_in_row_tile(spikes, floorplan_.grid, rows, r);
-    const uint64_t count = static_cast<uint64_t>(range.second - range.first);
-    active[r] = count > 0;
-    if (!count) continue;
+    const auto range = spikes_in_row_tile(spikes, grid, rows, r);
+    const bool active = range.first != range.second;
+    for (size_t k = 0; k < count; ++k) core_blocks_[first + k]->active_row_tiles()[r] = active;
+    if (!active) continue;
     for (size_t c = 0; c < floorplan_.col_tiles[layer]; ++c) {
       const size_t tile = floorplan_.tile_index(layer, r, c);
-      spike_bursts_.push_back({source, floorplan_.tiles[tile].router, count, ready_ps, 0});
-      reads_.push_back({tile, range});
+      const TilePlacement& placement = floorplan_.tiles[tile];
+      uint64_t arrived = start;
+      for (size_t s = 0; s < sources; ++s) {
+        const uint32_t* begin = range.first;
+        const uint32_t* end = range.second;
+        unsigned router = floorplan_.io_router;
+        uint64_t ready = start;
+        if (layer == 1) {
+          const NeuronCore& sender = *core_blocks_[s];
+          begin = std::lower_bound(begin, end, static_cast<uint32_t>(sender.begin()));
+          end = std::lower_bound(begin, end, static_cast<uint32_t>(sender.end()));
+          router = core_routers_[s];
+          ready = fired_[s];
+        }
+        if (begin == end) continue;
+        arrived = std::max(arrived, send(router, placement.router, static_cast<uint64_t>(end - begin),
+                                         Phase::inference, std::max(ready, start)));
+      }
+      read_op_.rows_begin = range.first;
+      read_op_.rows_end = range.second;
+      const uint64_t converted = transact(tiles[static_cast<int>(tile)], payload_, read_op_, arrived);
+      // The converted sums go to every core that owns some of the tile's columns.
+      for (size_t k = 0; k < count; ++k) {
+        const NeuronCore& core = *core_blocks_[first + k];
+        const size_t lo = std::max(core.begin(), placement.col_begin), hi = std::min(core.end(), placement.col_end);
+        if (lo >= hi) continue;
+        core_arrival_[first + k] =
+            std::max(core_arrival_[first + k], send(placement.router, core_routers_[first + k],
+                                                    context_->costs.partial_sum_packets(hi - lo), Phase::inference,
+                                                    converted));
+      }
     }
   }
-  send_bursts(mesh, payload_, mesh_op_, spike_bursts_, Phase::inference);
-  partial_bursts_.clear();
-  for (size_t k = 0; k < reads_.size(); ++k) {
-    const size_t tile = reads_[k].first;
-    read_op_.rows_begin = reads_[k].second.first;
-    read_op_.rows_end = reads_[k].second.second;
-    read_op_.start_ps = spike_bursts_[k].arrival_ps;
-    transact(tiles[static_cast<int>(tile)], payload_, read_op_);
-    const TilePlacement& placement = floorplan_.tiles[tile];
-    partial_bursts_.push_back({placement.router, floorplan_.core_router[layer],
-                               context_->costs.partial_sum_packets(placement.col_end - placement.col_begin),
-                               read_op_.done_ps, 0});
+  uint64_t fired = start;
+  for (size_t k = 0; k < count; ++k) {
+    fired_[first + k] = core_op(first + k, CoreOp::fire, t, core_arrival_[first + k]);
+    fired = std::max(fired, fired_[first + k]);
   }
-  const uint64_t arrived = std::max(ready_ps, send_bursts(mesh, payload_, mesh_op_, partial_bursts_, Phase::inference));
-  return core_op(layer, CoreOp::fire, t, arrived);
+  return fired;
+}
+
+uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
+  // Every controller of the layer decides its share; the first also runs the rule.
+  uint64_t done = start;
+  const std::vector<size_t>& mine = layer_controllers_[layer];
+  for (size_t k = 0; k < mine.size(); ++k) {
+    learn_op_ = LearnOp{};
+    learn_op_.kind = LearnOp::decide;
+    learn_op_.layer = layer;
+    learn_op_.run_rule = k == 0;
+    done = std::max(done, learn_op(mine[k], learn_op_, start));
+  }
+  const WriteBatch& batch = network_.write_batch(layer);
+  if (batch.moves.empty()) return done;
+  // The pulses in the rule's order, a run of consecutive moves on one tile per transaction,
+  // each through the controller that owns the tile.
+  const TileGrid& grid = floorplan_.grid;
+  const WriteMove* moves = batch.moves.data();
+  const size_t n = batch.moves.size();
+  for (size_t i = 0; i < n;) {
+    const size_t tile = floorplan_.tile_index(layer, moves[i].pre / grid.tile_rows, moves[i].post / grid.tile_cols);
+    size_t j = i + 1;
+    while (j < n && floorplan_.tile_index(layer, moves[j].pre / grid.tile_rows, moves[j].post / grid.tile_cols) == tile)
+      ++j;
+    learn_op_ = LearnOp{};
+    learn_op_.kind = LearnOp::program;
+    learn_op_.layer = layer;
+    learn_op_.begin = moves + i;
+    learn_op_.end = moves + j;
+    learn_op_.tile = tile;
+    done = std::max(done, learn_op(controller_of_tile_[tile], learn_op_, start));
+    i = j;
+  }
+  learn_op_ = LearnOp{};
+  learn_op_.kind = LearnOp::finish;
+  learn_op_.layer = layer;
+  learn_op(mine.front(), learn_op_, start);
+  return done;
 }
 
 void ChipTop::run_step(int t) {
   network_.encode_inputs();
-  uint64_t ready = now_ps_;
-  for (unsigned layer = 0; layer < 2; ++layer) ready = forward_layer(layer, t, ready);
+  // Without pipelining every layer waits for the whole previous step (now_ps_); with it, a
+  // layer waits only for itself (its reads, firing and learning of the previous step).
+  const bool pipeline = description_.pipeline;
+  const uint64_t start0 = pipeline ? layer_done_[0] : now_ps_;
+  const uint64_t fired0 = forward_layer(0, t, start0);
+  const uint64_t fired1 = forward_layer(1, t, pipeline ? std::max(fired0, layer_done_[1]) : fired0);
+  uint64_t learned[2] = {fired0, fired1};
   if (network_.training()) {
-    ready = core_op(1, CoreOp::error, t, ready);
-    for (unsigned layer = 0; layer < 2; ++layer) ready = learn_op(LearnOp::decide_and_program, layer, ready);
+    const uint64_t error = core_op(first_core_[1], CoreOp::error, t, fired1);
+    for (unsigned layer = 0; layer < 2; ++layer) learned[layer] = std::max(learned[layer], learn_layer(layer, error));
   }
-  now_ps_ = ready;
+  layer_done_[0] = learned[0];
+  layer_done_[1] = std::max(learned[1], fired1);
+  now_ps_ = std::max(now_ps_, std::max(layer_done_[0], layer_done_[1]));
+  advance_to(pipeline ? std::min(layer_done_[0], layer_done_[1]) : now_ps_);
 }
 
 }  // namespace mx

@@ -23,6 +23,8 @@ class DigitalUnit : public sc_core::sc_module {
   void charge_sram(ComponentId id, uint64_t read_bits, uint64_t write_bits);
 
   ChipContext& context_;
+  BlockRecord& record_;
+  Resource lanes_;
   int track_;
   ChromeTrace::NameId inference_name_, learning_name_;
 };

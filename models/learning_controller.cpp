@@ -1,97 +1,151 @@
 #include "models/learning_controller.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace mx {
 
+namespace {
+std::vector<size_t> every_tile(const Floorplan& floorplan) {
+  std::vector<size_t> tiles(floorplan.tiles.size());
+  std::iota(tiles.begin(), tiles.end(), size_t{0});
+  return tiles;
+}
+}  // namespace
+
 LearningController::LearningController(sc_core::sc_module_name name, SpikingNetwork& network,
                                        const Floorplan& floorplan, ChipContext& context)
+    : LearningController(name, network, floorplan, context, every_tile(floorplan), floorplan.controller_router,
+                         false) {}
+
+LearningController::LearningController(sc_core::sc_module_name name, SpikingNetwork& network,
+                                       const Floorplan& floorplan, ChipContext& context, std::vector<size_t> tiles,
+                                       unsigned router, bool rng_per_tile, int layer)
     : sc_module(name),
       in("in"),
       rng("rng"),
       m_sram("m_sram"),
       acc_sram("acc_sram"),
+      mesh("mesh"),
       prog("prog"),
       network_(network),
       floorplan_(floorplan),
-      context_(context) {
+      context_(context),
+      record_(context.add_block(this->name(), "learning_controller", layer)),
+      tiles_(std::move(tiles)),
+      router_(router),
+      rng_per_tile_(rng_per_tile) {
   in.register_b_transport(this, &LearningController::transport);
-  track_ = context_.timeline.track("learning controller");
+  datapath_.attach(&record_);
+  track_ = context_.timeline.track(std::string("controller ") + basename());
   decide_name_ = context_.timeline.name("decide");
   meta_name_ = context_.timeline.name("grow m");
 }
 
-uint64_t LearningController::count_op(tlm_utils::simple_initiator_socket<LearningController>& socket,
-                                      const CountOp& op) {
-  count_op_ = op;
-  transact(socket, payload_, count_op_);
-  return count_op_.done_ps;
+uint64_t LearningController::sram(tlm_utils::simple_initiator_socket<LearningController>& socket,
+                                  uint64_t accesses, uint64_t read_bits, uint64_t write_bits, uint64_t start_ps) {
+  if (!accesses) return start_ps;
+  sram_op_.accesses = accesses;
+  sram_op_.read_bits = read_bits;
+  sram_op_.write_bits = write_bits;
+  return transact(socket, payload_, sram_op_, start_ps);
 }
 
-// Charges what the rule did since `before`: p lookups and comparisons here, draws at the
-// RNG, m and accumulator traffic at the SRAMs (which work in parallel with each other).
-uint64_t LearningController::charge_activity(const LearningActivity& before, uint64_t start_ps) {
-  const LearningActivity& now = network_.rule().activity();
-  const ChipCosts& c = context_.costs;
-  const uint64_t evaluations = now.p_evaluations - before.p_evaluations;
-  if (evaluations)
-    context_.ledger.charge(context_.components.p_table, Phase::learning,
-                           (c.p_lookup_aj + c.comparator_aj) * static_cast<int64_t>(evaluations), evaluations);
-  uint64_t done = start_ps + evaluations * c.controller_op_ps;
-  CountOp op;
-  op.start_ps = start_ps;
-  op.draws = now.rng_draws - before.rng_draws;
-  if (op.draws) done = std::max(done, count_op(rng, op));
-  op.draws = 0;
-  op.read_bits = (now.m_reads - before.m_reads) * c.m_bits;
-  op.write_bits = (now.m_writes - before.m_writes) * c.m_bits;
-  if (op.read_bits || op.write_bits) done = std::max(done, count_op(m_sram, op));
-  const uint64_t accumulator_updates = now.acc_updates - before.acc_updates;
-  op.read_bits = op.write_bits = accumulator_updates * c.acc_bits;  // read-modify-write
-  if (accumulator_updates) done = std::max(done, count_op(acc_sram, op));
-  return done;
-}
-
-uint64_t LearningController::decide_and_program(unsigned layer, uint64_t start_ps) {
-  const LearningActivity before = network_.rule().activity();
-  network_.decide_updates(layer);
-  uint64_t decided = charge_activity(before, start_ps);
-  context_.slice(track_, decide_name_, start_ps, decided);
-  const WriteBatch& batch = network_.write_batch(layer);
-  if (batch.moves.empty()) return decided;
-  // Pulses go out in the rule's order (the device noise stream follows it); tiles write in
-  // parallel, each tile's pulses one after the other.
-  uint64_t done = decided;
-  pulse_op_.device = batch.device;
-  pulse_op_.device_rng = &network_.device_rng(layer);
-  pulse_op_.activity = &network_.rule().activity();
-  const TileGrid& grid = floorplan_.grid;
-  for (const WriteMove& move : batch.moves) {
-    pulse_op_.move = &move;
-    pulse_op_.start_ps = decided;
-    const size_t tile = floorplan_.tile_index(layer, move.pre / grid.tile_rows, move.post / grid.tile_cols);
-    transact(prog[static_cast<int>(tile)], payload_, pulse_op_);
-    done = std::max(done, pulse_op_.done_ps);
+uint64_t LearningController::decide(unsigned layer, bool run_rule, uint64_t start_ps) {
+  if (run_rule) network_.decide_updates(layer);
+  decided_ps_[layer] = start_ps;
+  const std::vector<TileWork>& work = network_.rule().tile_work(layer);
+  const size_t first = floorplan_.first_tile[layer];
+  TileWork mine;
+  for (size_t tile : tiles_) {
+    if (floorplan_.tiles[tile].layer != layer) continue;
+    const TileWork& w = work[tile - first];
+    mine.candidates += w.candidates;
+    mine.p_evaluations += w.p_evaluations;
+    mine.weight_reads += w.weight_reads;
+    mine.m_reads += w.m_reads;
+    mine.acc_updates += w.acc_updates;
+    mine.draws += w.draws;
   }
-  network_.finish_programming(layer);
-  return done;
+  if (!mine.candidates) return start_ps;
+  const ChipCosts& c = context_.costs;
+  // m of every candidate first: p_update = exp(-m |W|) needs W only where m > 0.
+  const uint64_t m_ready = sram(m_sram, mine.m_reads, mine.m_reads * c.m_bits, 0, start_ps);
+  uint64_t operands = m_ready;
+  uint64_t draws_ready = start_ps;
+  for (size_t tile : tiles_) {
+    if (floorplan_.tiles[tile].layer != layer) continue;
+    const TileWork& w = work[tile - first];
+    if (w.weight_reads) {
+      weight_op_.count = w.weight_reads;
+      operands = std::max(operands, transact(prog[static_cast<int>(tile)], payload_, weight_op_, m_ready));
+    }
+    if (rng_per_tile_ && w.draws) {
+      draw_op_.draws = w.draws;
+      draws_ready = std::max(draws_ready, transact(rng[static_cast<int>(tile)], payload_, draw_op_, start_ps));
+    }
+  }
+  if (!rng_per_tile_ && mine.draws) {
+    draw_op_.draws = mine.draws;
+    draws_ready = transact(rng[0], payload_, draw_op_, start_ps);
+  }
+  uint64_t decided = std::max(operands, draws_ready);
+  if (mine.p_evaluations) {
+    context_.charge(record_, context_.components.p_table, Phase::learning,
+                    (c.p_lookup_aj + c.comparator_aj) * static_cast<int64_t>(mine.p_evaluations), mine.p_evaluations);
+    decided = datapath_.reserve(decided, mine.p_evaluations * c.controller_op_ps);
+  }
+  // grad_acc: each accumulator is read, has c * p added, and is written back.
+  if (mine.acc_updates)
+    decided = std::max(decided, sram(acc_sram, 2 * mine.acc_updates, mine.acc_updates * c.acc_bits,
+                                     mine.acc_updates * c.acc_bits, m_ready));
+  context_.slice(track_, decide_name_, start_ps, decided);
+  decided_ps_[layer] = decided;
+  return decided;
+}
+
+uint64_t LearningController::program(const LearnOp& op, uint64_t start_ps) {
+  const uint64_t ready = std::max(start_ps, decided_ps_[op.layer]);
+  // One address-event packet per pulse command (synapse and direction) to the owning tile.
+  mesh_op_.src = router_;
+  mesh_op_.dst = floorplan_.tiles[op.tile].router;
+  mesh_op_.packets = static_cast<uint64_t>(op.end - op.begin);
+  mesh_op_.phase = Phase::learning;
+  const uint64_t arrived = transact(mesh, payload_, mesh_op_, ready);
+  const WriteBatch& batch = network_.write_batch(op.layer);
+  pulse_op_.begin = op.begin;
+  pulse_op_.end = op.end;
+  pulse_op_.device = batch.device;
+  pulse_op_.device_rng = &network_.device_rng(op.layer);
+  pulse_op_.activity = &network_.rule().activity();
+  return transact(prog[static_cast<int>(op.tile)], payload_, pulse_op_, arrived);
 }
 
 // The end of a sample: the prediction, and for a training sample the growth of m from the
-// sample's activity traces (SRAM writes of every m that moved).
-uint64_t LearningController::end_sample(LearnOp& op) {
+// sample's activity traces (reads and writes of every m that moved).
+uint64_t LearningController::end_sample(LearnOp& op, uint64_t start_ps) {
   const LearningActivity before = network_.rule().activity();
   *op.result = network_.end_sample();
-  const uint64_t done = charge_activity(before, op.start_ps);
-  context_.slice(track_, meta_name_, op.start_ps, done);
+  const LearningActivity& now = network_.rule().activity();
+  const ChipCosts& c = context_.costs;
+  const uint64_t reads = now.m_reads - before.m_reads, writes = now.m_writes - before.m_writes;
+  const uint64_t done = sram(m_sram, reads + writes, reads * c.m_bits, writes * c.m_bits, start_ps);
+  context_.slice(track_, meta_name_, start_ps, done);
   return done;
 }
 
 void LearningController::transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  LearnOp& op = op_of<LearnOp>(payload);
-  op.done_ps = op.kind == LearnOp::decide_and_program ? decide_and_program(op.layer, op.start_ps)
-                                                      : end_sample(op);
-  delay += sc_core::sc_time::from_value(op.done_ps - op.start_ps);
+  LearnOp* op = request_of<LearnOp>(payload);
+  if (!op) return;
+  const uint64_t start = chip_ps_of(delay);
+  uint64_t done = start;
+  switch (op->kind) {
+    case LearnOp::decide: done = decide(op->layer, op->run_rule, start); break;
+    case LearnOp::program: done = program(*op, start); break;
+    case LearnOp::finish: network_.finish_programming(op->layer); break;
+    case LearnOp::end_sample: done = end_sample(*op, start); break;
+  }
+  respond(payload, delay, done);
 }
 
 }  // namespace mx

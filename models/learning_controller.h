@@ -1,9 +1,13 @@
 #pragma once
-// The learning controller. On a training step it runs the rule's decision kernel (which
-// post-neurons are eligible, p_update of each candidate from the metaplasticity SRAM, the
-// comparison with the RNG's draw) and fires the resulting write pulses at the tiles, one
-// pulse per transaction in the rule's order. At the end of a training sample it updates the
-// metaplasticity variables. Everything it reads or writes is charged to the block that does it.
+// A learning controller. It serves a set of tiles (chip.controllers: all of them, one
+// layer's, or one tile's) and, on a training step, works its share of each layer-step as a
+// chain of dependent transactions: m of the candidates from its SRAM, then |W| of those
+// with m > 0 from their tiles, the gate's draws from the RNG block(s) (in parallel with the
+// m reads), the p_update lookups and comparisons on its own datapath once all three are in,
+// and for grad_acc the accumulators' read-modify-writes after m. The pulses follow as
+// commands over the mesh to each owning tile, in the rule's order (the device noise stream
+// follows it), after the decision. The layer's first controller runs the rule's kernel; the
+// kernel's per-tile tally says what each controller's share was.
 #include <systemc>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -19,26 +23,43 @@ namespace mx {
 class LearningController : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<LearningController> in;
-  tlm_utils::simple_initiator_socket<LearningController> rng;
+  tlm_utils::multi_passthrough_initiator_socket<LearningController> rng;  // the RNG block(s) it draws from
   tlm_utils::simple_initiator_socket<LearningController> m_sram;
   tlm_utils::simple_initiator_socket<LearningController> acc_sram;
+  tlm_utils::simple_initiator_socket<LearningController> mesh;
   tlm_utils::multi_passthrough_initiator_socket<LearningController> prog;  // one binding per tile, in floorplan order
 
+  // `tiles`: the floorplan indices of the tiles it serves; `router`: where it sits;
+  // `rng_per_tile`: rng binding i is tile i's generator (else binding 0 serves all).
+  LearningController(sc_core::sc_module_name name, SpikingNetwork& network, const Floorplan& floorplan,
+                     ChipContext& context, std::vector<size_t> tiles, unsigned router, bool rng_per_tile,
+                     int layer = -1);
+  // Every tile of the floorplan, at the controller router, one generator.
   LearningController(sc_core::sc_module_name name, SpikingNetwork& network, const Floorplan& floorplan,
                      ChipContext& context);
 
  private:
   void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
-  uint64_t decide_and_program(unsigned layer, uint64_t start_ps);
-  uint64_t end_sample(LearnOp& op);
-  uint64_t charge_activity(const LearningActivity& before, uint64_t start_ps);
-  uint64_t count_op(tlm_utils::simple_initiator_socket<LearningController>& socket, const CountOp& op);
+  uint64_t decide(unsigned layer, bool run_rule, uint64_t start_ps);
+  uint64_t program(const LearnOp& op, uint64_t start_ps);
+  uint64_t end_sample(LearnOp& op, uint64_t start_ps);
+  uint64_t sram(tlm_utils::simple_initiator_socket<LearningController>& socket, uint64_t accesses,
+                uint64_t read_bits, uint64_t write_bits, uint64_t start_ps);
 
   SpikingNetwork& network_;
   const Floorplan& floorplan_;
   ChipContext& context_;
+  BlockRecord& record_;
+  Resource datapath_;
+  std::vector<size_t> tiles_;
+  unsigned router_;
+  bool rng_per_tile_;
+  uint64_t decided_ps_[2] = {0, 0};
   tlm::tlm_generic_payload payload_;
-  CountOp count_op_;
+  SramOp sram_op_;
+  DrawOp draw_op_;
+  WeightReadOp weight_op_;
+  MeshOp mesh_op_;
   PulseOp pulse_op_;
   int track_;
   ChromeTrace::NameId decide_name_, meta_name_;

@@ -32,11 +32,14 @@ QnnChip::QnnChip(sc_core::sc_module_name name, const Config& config, QuantizedPe
       reprogram_signal_("reprograms"),
       pulse_signal_("pulses") {
   ChipContext& context = *context_;
+  const ChipDescription description = chip_description(config);
+  budget_ = std::make_unique<WriteBudget>(description.write_budget);
   for (const TilePlacement& placement : floorplan_.tiles) {
     const std::string block = "tile_L" + std::to_string(placement.layer) + "_r" + std::to_string(placement.row_tile) +
                               "_c" + std::to_string(placement.col_tile);
     tile_blocks_.push_back(std::make_unique<AnalogTile>(block.c_str(), placement, network.array(placement.layer),
-                                                          network.reader(placement.layer).adc(), context));
+                                                          network.reader(placement.layer).adc(), context,
+                                                          description.write_drivers, budget_.get()));
     tile_reads.bind(tile_blocks_.back()->analog);
     tile_programs.bind(tile_blocks_.back()->reprogram);
   }
@@ -59,12 +62,12 @@ void QnnChip::trace_signals(sc_core::sc_trace_file* file) {
   sc_core::sc_trace(file, pulse_signal_, "pulses");
 }
 
-void QnnChip::begin_task(size_t task_index) {
-  end_training();                   // a partial mini-batch left from the previous task
+void QnnChip::start_task(size_t task_index) {
+  finish_training();                // a partial mini-batch left from the previous task
   network_.begin_task(task_index);  // nothing left to flush
 }
 
-void QnnChip::end_training() {
+void QnnChip::finish_training() {
   ready_ps_ = now_ps_;
   for (unsigned layer = 0; layer < 2; ++layer) update_layer(layer);
   now_ps_ = ready_ps_;
@@ -75,37 +78,41 @@ uint64_t QnnChip::digital_work(Phase phase, uint64_t start_ps) {
   digital_op_.work -= charged_;
   charged_ = network_.activity();
   digital_op_.phase = phase;
-  digital_op_.start_ps = start_ps;
-  transact(unit, payload_, digital_op_);
-  return digital_op_.done_ps;
+  return transact(unit, payload_, digital_op_, start_ps);
+}
+
+uint64_t QnnChip::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
+  mesh_op_.src = src;
+  mesh_op_.dst = dst;
+  mesh_op_.packets = packets;
+  mesh_op_.phase = phase;
+  return transact(mesh, payload_, mesh_op_, start_ps);
 }
 
 void QnnChip::run_reads(unsigned source, bool transposed, const float* drive, Phase phase, float* out) {
   // Each driven line is one packet (its index and DAC level) to every tile it drives.
-  drive_bursts_.clear();
+  arrivals_.clear();
   for (const TileRead& read : reads_)
-    drive_bursts_.push_back(
-        {source, floorplan_.tiles[read.tile].router, static_cast<uint64_t>(read.end - read.begin), ready_ps_, 0});
-  send_bursts(mesh, payload_, mesh_op_, drive_bursts_, phase);
-  partial_bursts_.clear();
+    arrivals_.push_back(send(source, floorplan_.tiles[read.tile].router, static_cast<uint64_t>(read.end - read.begin),
+                             phase, ready_ps_));
+  uint64_t ready = ready_ps_;
   for (size_t k = 0; k < reads_.size(); ++k) {
     read_op_.transposed = transposed;
     read_op_.drive = drive;
     read_op_.lines_begin = reads_[k].begin;
     read_op_.lines_end = reads_[k].end;
     read_op_.phase = phase;
-    read_op_.start_ps = drive_bursts_[k].arrival_ps;
-    transact(tile_reads[static_cast<int>(reads_[k].tile)], payload_, read_op_);
+    const uint64_t converted = transact(tile_reads[static_cast<int>(reads_[k].tile)], payload_, read_op_, arrivals_[k]);
     // The unit adds each tile's converted sums as they come, in the order the functional
     // reader adds them: row tiles in order for a column, column tiles in order for a row.
     const TilePlacement& p = floorplan_.tiles[reads_[k].tile];
     const float* partial = tile_blocks_[reads_[k].tile]->partial();
     const size_t begin = transposed ? p.row_begin : p.col_begin, end = transposed ? p.row_end : p.col_end;
     for (size_t i = begin; i < end; ++i) out[i] += partial[i - begin];
-    partial_bursts_.push_back(
-        {p.router, unit_router_, context_->costs.partial_sum_packets(end - begin), read_op_.done_ps, 0});
+    ready = std::max(ready, send(p.router, unit_router_, context_->costs.partial_sum_packets(end - begin), phase,
+                                 converted));
   }
-  ready_ps_ = std::max(ready_ps_, send_bursts(mesh, payload_, mesh_op_, partial_bursts_, phase));
+  ready_ps_ = ready;
 }
 
 void QnnChip::read(unsigned layer, const float* drive, float* column_sums) {
@@ -154,9 +161,8 @@ ProgramOutcome QnnChip::program(unsigned layer, size_t row, size_t col, unsigned
   program_op_.to = to;
   program_op_.verify_max_pulses = network_.params().verify_max_pulses;
   program_op_.device_rng = &network_.device_rng(layer);
-  program_op_.start_ps = ready_ps_;
-  transact(tile_programs[static_cast<int>(tile)], payload_, program_op_);
-  programmed_ps_ = std::max(programmed_ps_, program_op_.done_ps);
+  programmed_ps_ =
+      std::max(programmed_ps_, transact(tile_programs[static_cast<int>(tile)], payload_, program_op_, ready_ps_));
   return program_op_.outcome;
 }
 
@@ -196,6 +202,7 @@ SampleResult QnnChip::simulate_sample(const uint8_t* image, const std::vector<ui
   const SampleResult result = network_.end_sample();
   now_ps_ = ready_ps_;
   if (tracing_waveforms()) sync_to_chip_time();
+  else advance_to(now_ps_);
   return result;
 }
 

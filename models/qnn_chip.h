@@ -13,6 +13,7 @@
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "chip/chip_schema.h"
 #include "models/chip_base.h"
 #include "models/crossbar_tile.h"
 #include "models/digital_unit.h"
@@ -30,8 +31,6 @@ class QnnChip : public ChipBase, public CrossbarPort {
 
   QnnChip(sc_core::sc_module_name name, const Config& config, QuantizedPerceptron& network);
   ~QnnChip() override;
-  void begin_task(size_t task_index) override;
-  void end_training() override;
 
   // CrossbarPort: the perceptron's reads and reprogramming, carried out by the tiles.
   void read(unsigned layer, const float* drive, float* column_sums) override;
@@ -40,6 +39,9 @@ class QnnChip : public ChipBase, public CrossbarPort {
 
  private:
   SampleResult simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
+  void start_task(size_t task_index) override;
+  void finish_training() override;
+  uint64_t send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps);
   void trace_signals(sc_core::sc_trace_file* file) override;
   // Charges the digital work the perceptron did since the last call; returns when it is done.
   uint64_t digital_work(Phase phase, uint64_t start_ps);
@@ -49,6 +51,7 @@ class QnnChip : public ChipBase, public CrossbarPort {
 
   QuantizedPerceptron& network_;
   unsigned unit_router_;
+  std::unique_ptr<WriteBudget> budget_;
   std::vector<std::unique_ptr<AnalogTile>> tile_blocks_;
   std::unique_ptr<SpikeMesh> mesh_block_;
   std::unique_ptr<DigitalUnit> unit_block_;
@@ -70,7 +73,7 @@ class QnnChip : public ChipBase, public CrossbarPort {
   std::vector<size_t> driven_offsets_;  // transposed: where each column tile's lines start
   std::vector<uint32_t> tile_lines_;
   std::vector<TileRead> reads_;
-  std::vector<Burst> drive_bursts_, partial_bursts_;
+  std::vector<uint64_t> arrivals_;
 
   sc_core::sc_signal<uint32_t> reprogram_signal_, pulse_signal_;
 };

@@ -2,42 +2,66 @@
 
 namespace mx {
 
-RngBlock::RngBlock(sc_core::sc_module_name name, ChipContext& context) : sc_module(name), in("in"), context_(context) {
+RngBlock::RngBlock(sc_core::sc_module_name name, ChipContext& context, unsigned draws_per_cycle, int layer)
+    : sc_module(name),
+      in("in"),
+      context_(context),
+      record_(context.add_block(this->name(), "rng", layer)),
+      draws_per_cycle_(draws_per_cycle ? draws_per_cycle : 1) {
   in.register_b_transport(this, &RngBlock::transport);
-  track_ = context_.timeline.track("rng");
+  generator_.attach(&record_);
+  track_ = context_.timeline.track(std::string("rng ") + basename());
   draw_name_ = context_.timeline.name("draw");
 }
 
-void RngBlock::transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  CountOp& op = op_of<CountOp>(payload);
+void RngBlock::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const DrawOp* op = request_of<DrawOp>(payload);
+  if (!op) return;
   const ChipCosts& c = context_.costs;
-  if (op.draws) context_.ledger.charge(context_.components.rng, Phase::learning,
-                                       c.rng_draw_aj * static_cast<int64_t>(op.draws), op.draws);
-  const uint64_t latency = op.draws * c.rng_draw_ps;
-  op.done_ps = op.start_ps + latency;
-  context_.slice(track_, draw_name_, op.start_ps, op.done_ps);
-  delay += sc_core::sc_time::from_value(latency);
+  const uint64_t ready = chip_ps_of(delay);
+  if (!op->draws) return respond(payload, delay, ready);
+  context_.charge(record_, context_.components.rng, Phase::learning, c.rng_draw_aj * static_cast<int64_t>(op->draws),
+                  op->draws);
+  draws_ += op->draws;
+  const uint64_t rounds = (op->draws + draws_per_cycle_ - 1) / draws_per_cycle_;
+  const uint64_t done = generator_.reserve(ready, rounds * c.rng_draw_ps);
+  context_.slice(track_, draw_name_, generator_.start(), done);
+  respond(payload, delay, done);
 }
 
-SramBank::SramBank(sc_core::sc_module_name name, ComponentId component, ChipContext& context)
-    : sc_module(name), in("in"), component_(component), context_(context) {
+SramBank::SramBank(sc_core::sc_module_name name, ComponentId component, ChipContext& context, unsigned banks,
+                   int layer)
+    : sc_module(name),
+      in("in"),
+      component_(component),
+      context_(context),
+      record_(context.add_block(this->name(), "sram", layer)),
+      banks_(banks ? banks : 1) {
   in.register_b_transport(this, &SramBank::transport);
+  for (Resource& bank : banks_) bank.attach(&record_);
   track_ = context_.timeline.track(std::string("sram ") + basename());
   access_name_ = context_.timeline.name("access");
 }
 
 void SramBank::transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  CountOp& op = op_of<CountOp>(payload);
+  const SramOp* op = request_of<SramOp>(payload);
+  if (!op) return;
   const ChipCosts& c = context_.costs;
-  const int64_t energy = c.sram_read_bit_aj * static_cast<int64_t>(op.read_bits) +
-                         c.sram_write_bit_aj * static_cast<int64_t>(op.write_bits);
-  if (energy) context_.ledger.charge(component_, Phase::learning, energy);
-  // A 64-bit port: one access latency per word moved.
-  const uint64_t words = (op.read_bits + op.write_bits + 63) / 64;
-  const uint64_t latency = words * c.sram_access_ps;
-  op.done_ps = op.start_ps + latency;
-  context_.slice(track_, access_name_, op.start_ps, op.done_ps);
-  delay += sc_core::sc_time::from_value(latency);
+  const uint64_t ready = chip_ps_of(delay);
+  const int64_t energy = c.sram_read_bit_aj * static_cast<int64_t>(op->read_bits) +
+                         c.sram_write_bit_aj * static_cast<int64_t>(op->write_bits);
+  if (energy) context_.charge(record_, component_, Phase::learning, energy);
+  uint64_t done = ready;
+  const uint64_t n = banks_.size();
+  // Accesses land on consecutive banks from where the last request stopped.
+  for (uint64_t k = 0; k < n && k < op->accesses; ++k) {
+    const uint64_t accesses = op->accesses / n + (k < op->accesses % n ? 1 : 0);
+    Resource& bank = banks_[(next_bank_ + k) % n];
+    done = std::max(done, bank.reserve(ready, accesses * c.sram_access_ps));
+  }
+  next_bank_ = static_cast<unsigned>((next_bank_ + op->accesses) % n);
+  context_.slice(track_, access_name_, ready, done);
+  respond(payload, delay, done);
 }
 
 }  // namespace mx

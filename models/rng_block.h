@@ -1,9 +1,14 @@
 #pragma once
-// The on-chip random-number generator next to the learning controller. The draws themselves
-// come from the gate's HwRng kernel (so both modes see the same numbers); this block charges
-// the draws the controller consumed: energy per draw of its kind and width, and its clock
-// cycles per draw, one draw after the other.
+// The learning controller's helpers: an RNG block (one generator, `rng.draws_per_cycle`
+// draws per draw time) and an SRAM block (`sram.banks` interleaved banks, one access per
+// bank per access time). Each is a resource with a busy-until time: requesters that arrive
+// while it works queue behind it, which is where one generator serving many draw sites, or
+// one bank serving a whole layer, shows up as time.
+//
+// The draws' values come from the gate's HwRng kernel (one per generator of chip.rngs), so
+// both modes compare the same numbers; this block is the generator's time and energy.
 #include <systemc>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/chip_context.h"
@@ -13,27 +18,38 @@ namespace mx {
 
 class RngBlock : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<RngBlock> in;
-  RngBlock(sc_core::sc_module_name name, ChipContext& context);
+  tlm_utils::multi_passthrough_target_socket<RngBlock> in;  // any number of requesters
+  RngBlock(sc_core::sc_module_name name, ChipContext& context, unsigned draws_per_cycle, int layer = -1);
+  uint64_t draws() const { return draws_; }
 
  private:
-  void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  void transport(int from, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   ChipContext& context_;
+  BlockRecord& record_;
+  Resource generator_;
+  unsigned draws_per_cycle_;
+  uint64_t draws_ = 0;
   int track_;
   ChromeTrace::NameId draw_name_;
 };
 
-// An SRAM bank of the controller (metaplasticity variables m, or grad_acc's accumulators):
-// energy per bit read and written, one access latency per operation.
+// An SRAM of the controller (metaplasticity variables m, or grad_acc's accumulators). A
+// request's accesses are spread over the banks in bank order (the controller walks
+// consecutive words); each bank takes one access per access time.
 class SramBank : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<SramBank> in;
-  SramBank(sc_core::sc_module_name name, ComponentId component, ChipContext& context);
+  SramBank(sc_core::sc_module_name name, ComponentId component, ChipContext& context, unsigned banks = 1,
+           int layer = -1);
+  unsigned banks() const { return static_cast<unsigned>(banks_.size()); }
 
  private:
   void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   ComponentId component_;
   ChipContext& context_;
+  BlockRecord& record_;
+  std::vector<Resource> banks_;
+  unsigned next_bank_ = 0;  // where the next request's first access lands
   int track_;
   ChromeTrace::NameId access_name_;
 };

@@ -1,9 +1,10 @@
 #pragma once
 // The spike network-on-chip: a 2-D mesh of routers with dimension-ordered routing. `in` takes
-// a set of bursts (address-event packets, or a tile's partial sums as several flits) and
-// returns each burst's arrival; link contention is the mesh kernel's (busy-until per link),
-// so a burst of spikes costs more than one spike.
+// one burst per transaction (address-event packets: spikes, pulse commands; or a tile's
+// partial sums as several flits) and returns at its arrival; link contention is the mesh
+// kernel's (busy-until per link), so a burst of spikes costs more than one spike.
 #include <systemc>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/mesh_noc.h"
@@ -14,16 +15,17 @@ namespace mx {
 
 class SpikeMesh : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<SpikeMesh> in;
+  tlm_utils::multi_passthrough_target_socket<SpikeMesh> in;  // any number of requesters
 
   SpikeMesh(sc_core::sc_module_name name, const MeshSpec& spec, ChipContext& context);
   const MeshNoc& noc() const { return noc_; }
 
  private:
-  void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  void transport(int from, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
 
   MeshNoc noc_;
   ChipContext& context_;
+  BlockRecord& record_;
   std::vector<int> router_tracks_;
   ChromeTrace::NameId burst_name_, route_name_;
 };

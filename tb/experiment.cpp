@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/build_info.h"
 #include "common/error.h"
 #include "tb/lifetime.h"
+#include "tb/architect_summary.h"
 #include "tb/timed_runner.h"
 #include "chip/chip_costs.h"
 #include "metrics/endurance.h"
@@ -192,6 +194,7 @@ json replay_network(const Config& config, const TaskSequence& sequence, Network&
   report_warnings(s["memory_bits"]);
   if (timed) {
     s.update(timed->summary());
+    add_architect_summary(config, timed->chip(), s);
     if (!trace_dir.empty()) timed->write_traces(trace_dir);
   }
   s["device"]["reads"] = device_read_report(config, {arrays[0], arrays[1]});
@@ -279,10 +282,12 @@ json run_quantized(const Config& config, const TaskSequence& sequence,
 RunOutput run_experiment(const Config& config, const std::function<void(const ReplayProgress&)>& on_progress,
                          const std::string& trace_dir) {
   const auto start = std::chrono::steady_clock::now();
+  check_architect_config(config);
   const TaskSequence sequence = build_task_sequence(config);
   RunOutput out;
   out.summary = config.get_string("network.kind") == "qnn" ? run_quantized(config, sequence, on_progress, trace_dir)
                                                            : run_spiking(config, sequence, on_progress, trace_dir);
+  out.summary["build"] = {{"version", build_info().version}, {"commit", build_info().commit}};
   out.summary["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

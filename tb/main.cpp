@@ -1,21 +1,29 @@
 // metaxbar command line: run a testbench, print the config schema.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
 #include "common/atomic_file.h"
+#include "common/build_info.h"
 #include "common/error.h"
 #include "config/config.h"
+#include "config/schema_print.h"
+#include "tb/architect_summary.h"
 #include "tb/device_command.h"
 #include "tb/experiment.h"
+#include "tb/presets_command.h"
+#include "tb/recost_command.h"
 #include "tb/sweep_command.h"
+#include "tb/tool_paths.h"
 
 #include <sys/stat.h>
 
@@ -25,12 +33,74 @@ namespace {
 
 const char* kUsage =
     "usage: metaxbar run CONFIG [--seed N] [--set key=value]... [--out DIR] [--mode functional|timed]\n"
-    "       metaxbar config --defaults        print every key with its default, type and meaning\n"
+    "       metaxbar config --defaults [--format json|table|markdown] [--keys PREFIX,...]   every key\n"
     "       metaxbar config CONFIG [--set key=value]...   print the resolved config\n"
     "       metaxbar sweep SWEEP.json --out DIR [-j N] [--shard I/N] [--slurm ...]   run a design-space sweep\n"
     "       metaxbar sweep merge DIR...       combine shard results\n"
     "       metaxbar report RUN_OR_SWEEP_DIR... [--out DIR]   figures and an index.html\n"
-    "       metaxbar device fit RAW.csv [--out DIR] [--levels N]   level and transition tables from cycling data\n";
+    "       metaxbar recost RUN_DIR [--tech FILE] [--set tech.ENTRY.FIELD=V]... [--out DIR] [--corners]\n"
+    "                                         re-price a timed run under another tech table\n"
+    "       metaxbar presets                  list the configs/ presets with their descriptions\n"
+    "       metaxbar device fit RAW.csv [--out DIR] [--levels N]   level and transition tables from cycling data\n"
+    "       metaxbar --version                version and git commit\n"
+    "       metaxbar COMMAND --help           a command's options and an example\n";
+
+bool asks_for_help(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+}
+
+po::options_description run_options() {
+  po::options_description options("options");
+  options.add_options()("help,h", "this help")("config", po::value<std::string>(), "config file (JSON)")(
+      "seed", po::value<uint64_t>(), "run seed (overrides the config's)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a key: key=value (repeatable)")(
+      "out", po::value<std::string>(), "output directory (default traces/<config>-seed<N>)")(
+      "mode", po::value<std::string>(), "functional | timed");
+  return options;
+}
+
+po::options_description config_options() {
+  po::options_description options("options");
+  options.add_options()("help,h", "this help")("config", po::value<std::string>(), "config file (JSON)")(
+      "defaults", "list every key instead of resolving a config")(
+      "format", po::value<std::string>()->default_value("json"), "--defaults as json, table or markdown")(
+      "keys", po::value<std::string>(), "--defaults: only keys under these comma-separated prefixes")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a key: key=value (repeatable)");
+  return options;
+}
+
+// `metaxbar COMMAND --help`: usage, options and an example, on stdout, exit 0.
+int print_command_help(const std::string& command) {
+  if (command == "run") {
+    std::cout << "usage: metaxbar run CONFIG [--seed N] [--set key=value]... [--out DIR] [--mode functional|timed]\n"
+                 "Run one continual-learning experiment; writes DIR/summary.json (and, timed, the traces).\n\n"
+              << run_options()
+              << "\nexample:\n  metaxbar run configs/paper/split_fmnist_prob_nmem7.json --seed 2 --set adc.bits=6 "
+                 "--mode timed --out traces/adc6\n";
+  } else if (command == "config") {
+    std::cout << "usage: metaxbar config --defaults [--format json|table|markdown] [--keys PREFIX,...]\n"
+                 "       metaxbar config CONFIG [--set key=value]...\n"
+                 "List every key with its type, default, range, unit and meaning, or print a config resolved\n"
+                 "over the defaults.\n\n"
+              << config_options()
+              << "\nexamples:\n  metaxbar config --defaults --format table --keys tile,adc\n"
+                 "  metaxbar config configs/chip/split_fmnist_chip.json --set rng.bits=8\n";
+  } else if (command == "presets") {
+    std::cout << "usage: metaxbar presets [--dir DIR]\n"
+                 "List the preset configs and sweep files installed beside the binary, with their descriptions.\n\n"
+                 "options:\n  -h [ --help ]   this help\n  --dir DIR       list the presets of another folder\n"
+                 "\nexample:\n  metaxbar presets\n";
+  } else if (command == "sweep merge") {
+    std::cout << "usage: metaxbar sweep merge DIR...\n"
+                 "Combine the result tables of sweep shards (--shard or --slurm) into DIR/results.csv and\n"
+                 "results.jsonl of the first DIR, and draw the Pareto front of the whole sweep.\n\n"
+                 "options:\n  -h [ --help ]   this help\n"
+                 "\nexample:\n  metaxbar sweep merge traces/sweep-adc_bits traces/sweep-adc_bits-node2\n";
+  } else {
+    return -1;
+  }
+  return 0;
+}
 
 void make_directories(const std::string& path) {
   std::string partial;
@@ -58,12 +128,7 @@ void print_progress(const mx::ReplayProgress& p) {
 }
 
 int run_command(const std::vector<std::string>& args) {
-  po::options_description options("run options");
-  options.add_options()("config", po::value<std::string>(), "config file")(
-      "seed", po::value<uint64_t>(), "run seed (overrides the config's)")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override a key: key=value (repeatable)")(
-      "out", po::value<std::string>(), "output directory (default traces/<config>-seed<N>)")(
-      "mode", po::value<std::string>(), "functional | timed");
+  const po::options_description options = run_options();
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
@@ -96,38 +161,48 @@ int run_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(output.summary["updates"]["write_pulses"].get<uint64_t>()),
               static_cast<unsigned long long>(output.summary["updates"]["max_writes_per_device"].get<uint64_t>()),
               output.summary["train_samples_per_s"].get<double>(), output.summary["wall_s"].get<double>());
+  mx::print_architect_summary(output.summary, stdout);
   std::printf("wrote %s/summary.json\n", out_dir.c_str());
   return 0;
 }
 
 int config_command(const std::vector<std::string>& args) {
-  if (args.size() == 1 && args[0] == "--defaults") {
-    mx::json listing = mx::json::array();
-    for (const auto& key : mx::run_schema().keys()) {
-      mx::json entry = {{"key", key.path}, {"default", key.default_value}, {"doc", key.doc}};
-      if (std::isfinite(key.min)) entry["min"] = key.min;
-      if (std::isfinite(key.max)) entry["max"] = key.max;
-      if (!key.choices.empty()) entry["choices"] = key.choices;
-      listing.push_back(entry);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(config_options()).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("defaults")) {
+    if (vm.count("config") || vm.count("set")) throw mx::Error("config --defaults: takes no CONFIG and no --set");
+    std::vector<std::string> prefixes;
+    if (vm.count("keys")) {
+      std::stringstream list(vm["keys"].as<std::string>());
+      for (std::string prefix; std::getline(list, prefix, ',');)
+        if (!prefix.empty()) prefixes.push_back(prefix);
     }
-    std::cout << listing.dump(2) << "\n";
+    std::cout << mx::print_schema(mx::run_schema(), mx::parse_schema_format(vm["format"].as<std::string>()), prefixes);
     return 0;
   }
-  if (args.empty()) throw mx::Error(std::string("config: expected --defaults or CONFIG\n") + kUsage);
-  mx::Config config = mx::Config::from_file(args[0]);
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] != "--set" || i + 1 == args.size()) throw mx::Error("config: unexpected argument '" + args[i] + "'");
-    config.set(args[++i]);
-  }
+  if (!vm["format"].defaulted() || vm.count("keys")) throw mx::Error("config: --format and --keys go with --defaults");
+  if (!vm.count("config")) throw mx::Error(std::string("config: expected --defaults or CONFIG\n") + kUsage);
+  mx::Config config = mx::Config::from_file(vm["config"].as<std::string>());
+  if (vm.count("set"))
+    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.set(assignment);
   std::cout << config.resolved().dump(2) << "\n";
   return 0;
 }
 
 // The report is drawn by Python and matplotlib (tools/report.py); this hands over to it.
 // Debian's interpreter is the one tools/setup.sh gives matplotlib, whatever else is on PATH.
-int report_command(char* argv[]) {
-  const std::string script = std::string(MX_SOURCE_DIR) + "/tools/report.py";
+int report_command(char* argv[], bool help) {
+  const std::string script = mx::tool_path("report.py").string();
   const char* python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  if (help) {
+    const int status = std::system((std::string(python) + " '" + script + "' --help").c_str());
+    if (status != 0) throw mx::Error("report --help: " + script + " did not run (status " + std::to_string(status) + ")");
+    std::printf("\nexample:\n  metaxbar report traces/split_fmnist_prob_nmem7-seed1 traces/sweep-adc_bits --out traces/report\n");
+    return 0;
+  }
   std::vector<char*> args = {const_cast<char*>(python), const_cast<char*>(script.c_str())};
   for (char** arg = argv + 2; *arg; ++arg) args.push_back(*arg);
   args.push_back(nullptr);
@@ -148,13 +223,28 @@ extern "C" int sc_main(int argc, char* argv[]) {
     std::fputs(kUsage, all.empty() ? stderr : stdout);
     return all.empty() ? 2 : 0;
   }
+  if (all[0] == "--version") {
+    std::printf("%s\n", mx::build_info().describe().c_str());
+    return 0;
+  }
   const std::vector<std::string> rest(all.begin() + 1, all.end());
   try {
+    if (asks_for_help(rest)) {
+      const bool merge = all[0] == "sweep" && !rest.empty() && rest[0] == "merge";
+      if (print_command_help(merge ? "sweep merge" : all[0]) == 0) return 0;
+      if (all[0] == "sweep") {
+        const int code = mx::sweep_command({"--help"});
+        std::printf("\nexample:\n  metaxbar sweep configs/sweeps/adc_bits.json -j 2 --out traces/sweep-adc_bits\n");
+        return code;
+      }
+    }
     if (all[0] == "run") return run_command(rest);
     if (all[0] == "config") return config_command(rest);
     if (all[0] == "sweep") return mx::sweep_command(rest);
-    if (all[0] == "report") return report_command(argv);
+    if (all[0] == "report") return report_command(argv, asks_for_help(rest));
     if (all[0] == "device") return mx::device_command(rest);
+    if (all[0] == "presets") return mx::presets_command(rest);
+    if (all[0] == "recost") return mx::recost_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
     return 2;
   } catch (const mx::Error& e) {

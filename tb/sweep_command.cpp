@@ -17,6 +17,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "tb/sweep.h"
+#include "tb/tool_paths.h"
 
 namespace mx {
 namespace {
@@ -68,20 +69,18 @@ int run_shell(const std::string& command, std::string* output) {
 // The first python3 on PATH may be a private one (pyenv, a venv) without matplotlib, so
 // Debian's is tried too.
 void draw_pareto_figure(const std::string& dir) {
-  std::error_code ec;
-  const fs::path exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  for (const fs::path& candidate : {exe_dir / ".." / "tools", exe_dir / "tools", fs::path("tools")}) {
-    const fs::path script = candidate / "plot_pareto.py";
-    if (!fs::exists(script, ec)) continue;
+  std::string why;  // the tools beside the binary (tb/tool_paths.h), installed or in a build tree
+  if (const std::optional<fs::path> script = find_tool("plot_pareto.py", &why); !script) {
+    std::fprintf(stderr, "sweep: pareto figure not drawn: %s\n", why.c_str());
+  } else {
     const std::string command =
         "for py in python3 /usr/bin/python3; do "
         "if command -v \"$py\" >/dev/null 2>&1 && \"$py\" -c 'import matplotlib' >/dev/null 2>&1; then exec \"$py\" " +
-        shell_quote(script.lexically_normal().string()) + " " + shell_quote(dir) + " 2>&1; fi; done; exit 3";
+        shell_quote(script->lexically_normal().string()) + " " + shell_quote(dir) + " 2>&1; fi; done; exit 3";
     std::string output;
     const int code = run_shell(command, &output);
     if (code != 0 && code != 3)
       std::fprintf(stderr, "sweep: pareto figure not drawn: %s\n", output.substr(0, output.find('\n')).c_str());
-    return;
   }
 }
 

@@ -49,7 +49,7 @@ ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleR
     const auto train_start = Clock::now();
     const std::string train_stage = "train task " + std::to_string(i + 1) + "/" + std::to_string(tasks.size());
     for (size_t epoch = 0; epoch < epochs; ++epoch)
-      for (const Sample& sample : task.train) {
+      for (const Sample& sample : epoch_order(task, epoch)) {
         runner.run_sample(task.dataset->train_image(sample.index), task.permutation, sample.target);
         ++result.train_samples;
         advance(train_stage);

@@ -72,13 +72,38 @@ nlohmann::json TimedRunner::summary() const {
   nlohmann::json latency = {
       {"cycles", static_cast<double>(chip_->chip_time_ps()) / cycle},
       {"sim_time_s", static_cast<double>(chip_->chip_time_ps()) * 1e-12},
+      // The SystemC kernel's own time at the end of the run: the same instant, to the 1 ps
+      // resolution, because every transaction carried its chip time as its delay.
+      {"kernel_time_s", static_cast<double>(chip_->kernel_time_ps()) * 1e-12},
+      {"time_resolution_s", sc_core::sc_get_time_resolution().to_seconds()},
       {"cycles_per_sample", {{"train", per_sample(0, chip_ps[0] / cycle)}, {"test", per_sample(1, chip_ps[1] / cycle)}}},
       {"clock_hz", 1e12 / cycle}};
   const Floorplan& plan = chip_->floorplan();
   nlohmann::json chip = {{"mesh", {plan.mesh_width, plan.mesh_height}},
                          {"tiles", plan.tiles.size()},
                          {"tile", {plan.grid.tile_rows, plan.grid.tile_cols}}};
-  return {{"energy_pj", energy}, {"latency", latency}, {"chip", chip}};
+  const ChipDescription* description = nullptr;
+  if (const auto* top = dynamic_cast<const ChipTop*>(chip_.get())) description = &top->description();
+  if (description)
+    chip["description"] = {{"cores_per_layer", description->cores_per_layer},
+                           {"controllers", description->controllers == ControllerPlacement::chip    ? "chip"
+                                           : description->controllers == ControllerPlacement::layer ? "layer"
+                                                                                                     : "tile"},
+                           {"rngs", description->rngs == RngPlacement::tile ? "tile" : "controller"},
+                           {"draws_per_cycle", description->draws_per_cycle},
+                           {"sram_banks", description->sram_banks},
+                           {"write_drivers", description->write_drivers},
+                           {"write_budget", description->write_budget},
+                           {"pipeline", description->pipeline}};
+  // Every block instance: what it is, which layer it serves, how long its resources were
+  // reserved in all and the energy charged to it.
+  nlohmann::json blocks = nlohmann::json::object();
+  for (const BlockRecord& block : context.blocks) {
+    nlohmann::json entry = {{"kind", block.kind}, {"busy_ps", block.busy_ps}, {"energy_aj", block.energy_aj}};
+    if (block.layer >= 0) entry["layer"] = block.layer;
+    blocks[block.name] = entry;
+  }
+  return {{"energy_pj", energy}, {"latency", latency}, {"chip", chip}, {"blocks", blocks}};
 }
 
 void TimedRunner::write_traces(const std::string& dir) {

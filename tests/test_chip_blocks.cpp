@@ -2,6 +2,7 @@
 // blocks, and the neuron core.
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "config/config.h"
 #include "hw/hw_rng.h"
 #include "models/neuron_core.h"
@@ -29,39 +30,92 @@ TEST(SpikeMesh, BurstsArriveAfterTheirHopsAndPayPerPacket) {
   Harness harness("harness");
   harness.out.bind(mesh.in);
   testing_support::elaborate();
-  std::vector<Burst> bursts = {{0, 8, 1, 0, 0}, {0, 8, 10, 0, 0}};
-  MeshOp op;
-  op.bursts = bursts.data(), op.count = 2;
-  harness.send(op);
+  MeshOp one, ten;
+  one.src = ten.src = 0;
+  one.dst = ten.dst = 8;
+  one.packets = 1, ten.packets = 10;
+  const uint64_t first = harness.send(one);
+  const uint64_t second = harness.send(ten);  // injected at 0 too: it queues behind the first
   // Four hops (2 east-west, 2 north-south) then delivery; the second burst queues behind the first.
   const MeshSpec& spec = context.costs.mesh;
-  const uint64_t one = 2 * spec.east_west.latency_ps + 2 * spec.north_south.latency_ps + spec.local.latency_ps;
-  EXPECT_EQ(bursts[0].arrival_ps, one);
-  EXPECT_GT(bursts[1].arrival_ps, bursts[0].arrival_ps + 9 * spec.serialization_ps);
+  const uint64_t hops = 2 * spec.east_west.latency_ps + 2 * spec.north_south.latency_ps + spec.local.latency_ps;
+  EXPECT_EQ(first, hops);
+  EXPECT_GT(second, first + 9 * spec.serialization_ps);
   const double per_packet = 2 * spec.east_west.energy_pj + 2 * spec.north_south.energy_pj + spec.local.energy_pj;
   EXPECT_EQ(context.ledger.component_aj(context.components.noc), 11 * to_attojoules(per_packet));
   EXPECT_EQ(context.ledger.operations(context.components.noc), 11u);
 }
 
+TEST(ChipBlocks, ARequestOfTheWrongKindIsACommandError) {
+  Config config;
+  ChipContext context(costs_for(config, 1, 1));
+  RngBlock rng("rng", context, 1);
+  Harness harness("harness");
+  harness.out.bind(rng.in);
+  testing_support::elaborate();
+  SramOp wrong;
+  wrong.accesses = 1;
+  try {
+    harness.send(wrong);
+    FAIL() << "an RNG block took an SRAM request";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("COMMAND_ERROR"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(context.ledger.total_aj(), 0);
+}
+
 TEST(RngBlock, DrawsCostTheirKindAndQueue) {
   Config config;
   ChipContext context(costs_for(config, 1, 1));
-  RngBlock rng("rng", context);
-  SramBank sram("m", context.components.sram_m, context);
-  Harness to_rng("to_rng"), to_sram("to_sram");
+  RngBlock rng("rng", context, 1), wide("wide", context, 4);
+  SramBank sram("m", context.components.sram_m, context), banked("banked", context.components.sram_m, context, 4);
+  Harness to_rng("to_rng"), to_wide("to_wide"), to_sram("to_sram"), to_banked("to_banked");
   to_rng.out.bind(rng.in);
+  to_wide.out.bind(wide.in);
   to_sram.out.bind(sram.in);
+  to_banked.out.bind(banked.in);
   testing_support::elaborate();
-  CountOp draws;
+  const ChipCosts& c = context.costs;
+  DrawOp draws;
   draws.draws = 5;
-  EXPECT_EQ(to_rng.send(draws), 5 * context.costs.rng_draw_ps);
-  EXPECT_EQ(context.ledger.component_aj(context.components.rng), 5 * context.costs.rng_draw_aj);
-  CountOp traffic;
-  traffic.read_bits = 64, traffic.write_bits = 80;
-  EXPECT_EQ(to_sram.send(traffic), 3 * context.costs.sram_access_ps);  // 144 bits over a 64-bit port
+  EXPECT_EQ(to_rng.send(draws), 5 * c.rng_draw_ps);
+  EXPECT_EQ(to_rng.send(draws), 10 * c.rng_draw_ps);  // a second requester at 0 waits for the first
+  EXPECT_EQ(to_wide.send(draws), 2 * c.rng_draw_ps);  // four lanes: two rounds
+  EXPECT_EQ(context.ledger.component_aj(context.components.rng), 15 * c.rng_draw_aj);
+  // A 16-bit LFSR draw is 16 shifts: 16 cycles of the chip clock.
+  EXPECT_EQ(c.rng_draw_ps, 16 * c.cycle_ps);
+  SramOp traffic;
+  traffic.accesses = 8, traffic.read_bits = 64, traffic.write_bits = 80;
+  EXPECT_EQ(to_sram.send(traffic), 8 * c.sram_access_ps);
+  EXPECT_EQ(to_banked.send(traffic), 2 * c.sram_access_ps);  // eight accesses over four banks
   EXPECT_EQ(context.ledger.component_aj(context.components.sram_m),
-            64 * context.costs.sram_read_bit_aj + 80 * context.costs.sram_write_bit_aj);
+            2 * (64 * c.sram_read_bit_aj + 80 * c.sram_write_bit_aj));
   EXPECT_EQ(context.ledger.phase_aj(Phase::inference), 0);  // all of it is learning work
+}
+
+TEST(ChipCosts, DigitalLatenciesAreCyclesOfTheClock) {
+  for (double hz : {0.5e9, 1e9, 2e9}) {
+    Config config;
+    config.set("clock.frequency_hz", hz);
+    const ChipCosts c = costs_for(config, 1, 1);
+    EXPECT_EQ(c.rng_draw_ps, 16 * c.cycle_ps) << hz;
+    EXPECT_EQ(c.controller_op_ps, c.cycle_ps) << hz;
+    EXPECT_GE(c.sram_access_ps, c.cycle_ps) << hz;
+    EXPECT_EQ(c.sram_access_ps % c.cycle_ps, 0u) << hz;
+  }
+}
+
+TEST(ChipCosts, AnIdealAdcIsChargedAndShippedAtItsStatedWidth) {
+  Config ideal, eight;
+  eight.set("adc.bits", 8);
+  const ChipCosts a = costs_for(ideal, 1, 1), b = costs_for(eight, 1, 1);
+  EXPECT_EQ(a.partial_word_bits, 8u);
+  EXPECT_EQ(a.partial_sum_packets(256), b.partial_sum_packets(256));
+  EXPECT_EQ(a.conversion_aj, b.conversion_aj);
+  ideal.set("adc.ideal_bits", 4);
+  const ChipCosts four = costs_for(ideal, 1, 1);
+  EXPECT_EQ(four.partial_word_bits, 4u);
+  EXPECT_LT(four.conversion_aj, a.conversion_aj);
 }
 
 TEST(NeuronCore, CombinesActiveRowTilesAndFires) {
@@ -101,8 +155,10 @@ TEST(NeuronCore, CombinesActiveRowTilesAndFires) {
   }
   CoreOp fire;
   fire.t = 5;
-  to_core.send(fire);
+  EXPECT_EQ(to_core.send(fire), 3 * context.costs.core_ps(200));  // two contributions + the update
   for (size_t j = 0; j < 200; ++j) ASSERT_EQ(network.drive(0)[j], expected[j]) << j;
-  EXPECT_EQ(context.ledger.operations(context.components.neuron_cores), 200u);
-  EXPECT_EQ(fire.done_ps, 3 * context.costs.core_ps(200));  // two contributions + the update
+  EXPECT_EQ(to_core.send(fire, 0), 2 * 3 * context.costs.core_ps(200));  // queued behind the first
+  // Two contributions of 200 partial sums added, and the update.
+  EXPECT_EQ(context.ledger.component_aj(context.components.neuron_cores),
+            2 * (200 * context.costs.neuron_update_aj + 400 * context.costs.partial_add_aj));
 }

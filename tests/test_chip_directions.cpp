@@ -108,4 +108,12 @@ TEST(ChipDirections, WaveformsWhenAsked) {
   for (const char* signal : {"hidden_spikes", "output_spikes", "pulses", "$enddefinitions"})
     EXPECT_NE(text.str().find(signal), std::string::npos) << signal;
   EXPECT_FALSE(std::ifstream(testing::TempDir() + "/mx_dir_vcd/signals.partial.vcd").good());
+  // The VCD's unit is the kernel's 1 ps resolution: SystemC has nothing to warn about (W713:
+  // a kernel time not representable in VCD units).
+  std::ifstream log(testing::TempDir() + "/mx_dir_vcd.log");
+  std::stringstream printed;
+  printed << log.rdbuf();
+  EXPECT_EQ(printed.str().find("Warning"), std::string::npos) << printed.str();
+  EXPECT_EQ(printed.str().find("W713"), std::string::npos);
+  EXPECT_NE(text.str().find("$timescale\n     1 ps\n$end"), std::string::npos) << text.str().substr(0, 400);
 }

@@ -53,6 +53,12 @@ TEST(ChipTop, TimedEqualsFunctionalBitForBit) {
   EXPECT_GT(functional.rule().activity().pulses(), 0u);
   EXPECT_EQ(functional.rule().activity().pulses(), timed_network.rule().activity().pulses());
   EXPECT_EQ(functional.spike_count(1), timed_network.spike_count(1));
+  // Every transaction carried its chip time as its delay: the kernel ends at the chip's time.
+  EXPECT_GT(timed.chip().chip_time_ps(), 0u);
+  EXPECT_EQ(timed.chip().kernel_time_ps(), timed.chip().chip_time_ps());
+  const auto latency = timed.summary()["latency"];
+  EXPECT_EQ(latency["kernel_time_s"], latency["sim_time_s"]);
+  EXPECT_EQ(latency["time_resolution_s"].get<double>(), 1e-12);
 }
 
 TEST(ChipTop, LedgerConservesEnergyAndSamplesAddUp) {

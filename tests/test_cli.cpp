@@ -121,6 +121,9 @@ TEST(Cli, SmallRunWritesSummaryAndIsDeterministic) {
   for (const char* key : {"matrix", "final_mean", "final_per_task", "bwt"}) EXPECT_TRUE(a["accuracy"].contains(key)) << key;
   for (const char* key : {"write_pulses", "max_writes_per_device"}) EXPECT_TRUE(a["updates"].contains(key)) << key;
   EXPECT_TRUE(a.contains("wall_s"));
+  // The build that computed it: the same words `metaxbar --version` prints.
+  EXPECT_NE(metaxbar("--version").output.find("(commit " + a["build"]["commit"].get<std::string>() + ")"),
+            std::string::npos);
   const double accuracy = a["accuracy"]["final_mean"];
   EXPECT_GT(accuracy, 0.6);  // two easy pairs, well above chance even on 1 200 samples
   EXPECT_LE(accuracy, 1.0);
@@ -137,4 +140,16 @@ TEST(Cli, DefaultsListEveryKey) {
   bool found = false;
   for (const auto& entry : listing) found |= entry["key"] == "rule.kind";
   EXPECT_TRUE(found);
+}
+
+// The commit is the checkout's HEAD (read at build time, not at configure time), or
+// "unknown" when the sources are not a git checkout.
+TEST(Cli, VersionNamesTheVersionAndTheCommit) {
+  const Outcome outcome = metaxbar("--version");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_EQ(outcome.output.rfind("metaxbar ", 0), 0u) << outcome.output;
+  const Outcome head =
+      mx::testing_support::run_shell(std::string("git -C ") + MX_SOURCE_DIR + " rev-parse --short=12 HEAD", false);
+  const std::string expected = head.exit_code == 0 && head.output.size() > 12 ? head.output.substr(0, 12) : "unknown";
+  EXPECT_NE(outcome.output.find("(commit " + expected), std::string::npos) << outcome.output << " vs " << expected;
 }

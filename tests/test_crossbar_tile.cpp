@@ -41,12 +41,19 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   const std::vector<uint32_t> rows = {1, 4, 7};
   TileReadOp op;
   op.rows_begin = rows.data(), op.rows_end = rows.data() + rows.size();
-  op.start_ps = 5000;
-  const uint64_t delay = bench.reader.send(op);
+  const uint64_t done = bench.reader.send(op, 5000);
 
   std::vector<float> expected(4);
   tile_partial_sums(bench.array, op.rows_begin, op.rows_end, 2, 6, bench.adc, expected.data());
-  for (size_t j = 0; j < 4; ++j) EXPECT_EQ(bench.tile->partial()[j], expected[j]) << j;
+  // A debug read (transport_dbg) of the tile's converted sums.
+  std::vector<float> peeked(4, -1.0f);
+  tlm::tlm_generic_payload& peek = bench.reader.payload();
+  peek.set_command(tlm::TLM_READ_COMMAND);
+  peek.set_address(0);
+  peek.set_data_ptr(reinterpret_cast<unsigned char*>(peeked.data()));
+  peek.set_data_length(4 * sizeof(float));
+  ASSERT_EQ(bench.reader.out->transport_dbg(peek), 4 * sizeof(float));
+  for (size_t j = 0; j < 4; ++j) EXPECT_EQ(peeked[j], expected[j]) << j;
   // The ADC's grid: every converted sum is a multiple of its step.
   for (size_t j = 0; j < 4; ++j)
     EXPECT_FLOAT_EQ(std::round(expected[j] / bench.adc.step()) * bench.adc.step(), expected[j]);
@@ -56,28 +63,54 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   EXPECT_EQ(bench.context.ledger.component_aj(id.row_drivers), 3 * c.row_drive_aj);
   EXPECT_EQ(bench.context.ledger.component_aj(id.crossbar), 3 * 4 * 2 * c.device_read_aj);  // rows x cols x n_mem
   EXPECT_EQ(bench.context.ledger.component_aj(id.adc), 4 * c.conversion_aj);
-  EXPECT_EQ(delay, c.tile_read_ps(4));
-  EXPECT_EQ(op.done_ps, 5000 + delay);
+  EXPECT_EQ(done, 5000 + c.tile_read_ps(4));
 }
 
 TEST(CrossbarTile, PulsesProgramTheDeviceAndQueueOnTheWriteDriver) {
   Bench bench;
   const float before = bench.array.resistance(3, 4, 1);
-  WriteMove move{3, 4, +1};
+  std::vector<WriteMove> moves = {{3, 4, +1}, {3, 4, -1}};
   Rng device_rng(9);
   LearningActivity activity;
   PulseOp op;
-  op.move = &move, op.device = 1, op.device_rng = &device_rng, op.activity = &activity, op.start_ps = 0;
-  bench.writer.send(op);
-  const uint64_t first_done = op.done_ps;
+  op.begin = moves.data(), op.end = moves.data() + 1, op.device = 1, op.device_rng = &device_rng;
+  op.activity = &activity;
+  const uint64_t first_done = bench.writer.send(op);
   EXPECT_NE(bench.array.resistance(3, 4, 1), before);
   EXPECT_EQ(activity.set_pulses, 1u);
   EXPECT_EQ(bench.context.ledger.component_aj(bench.context.components.write_pulses), bench.context.costs.set_pulse_aj);
   // A second pulse issued at the same time waits for the first.
-  move.direction = -1;
-  op.start_ps = 0;
-  bench.writer.send(op);
-  EXPECT_EQ(op.done_ps, first_done + bench.context.costs.pulse_ps);
+  op.begin = moves.data() + 1, op.end = moves.data() + 2;
+  EXPECT_EQ(bench.writer.send(op), first_done + bench.context.costs.pulse_ps);
+  EXPECT_EQ(bench.tile->last_program_done_ps(), first_done + bench.context.costs.pulse_ps);
   EXPECT_EQ(activity.reset_pulses, 1u);
   EXPECT_EQ(bench.tile->pulses(), 2u);
+}
+
+TEST(CrossbarTile, MoreWriteDriversTakePulsesAtOnceAndABudgetHoldsThemBack) {
+  Config config;
+  Tech tech = Tech::defaults();
+  HwRng rng{HwRngSpec{}, 1};
+  ChipContext context{make_chip_costs(config, tech, rng, 2, 1, 1)};
+  Rng init{4};
+  SynapseArray array{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  Adc adc{AdcSpec{6, 4.0}};
+  TilePlacement placement;
+  placement.row_end = 10, placement.col_end = 6;
+  WriteBudget one(1);
+  CrossbarTile wide("wide", placement, array, adc, context, 4), budgeted("budgeted", placement, array, adc, context, 4, &one);
+  Harness to_wide("to_wide"), to_budgeted("to_budgeted"), read_wide("read_wide"), read_budgeted("read_budgeted");
+  to_wide.out.bind(wide.prog);
+  to_budgeted.out.bind(budgeted.prog);
+  read_wide.out.bind(wide.in);
+  read_budgeted.out.bind(budgeted.in);
+  testing_support::elaborate();
+  std::vector<WriteMove> moves = {{0, 0, +1}, {1, 1, +1}, {2, 2, +1}, {3, 3, +1}};
+  Rng device_rng(9);
+  LearningActivity activity;
+  PulseOp op;
+  op.begin = moves.data(), op.end = moves.data() + moves.size(), op.device_rng = &device_rng, op.activity = &activity;
+  const uint64_t pulse = context.costs.pulse_ps;
+  EXPECT_EQ(to_wide.send(op), pulse);              // four drivers, four pulses at once
+  EXPECT_EQ(to_budgeted.send(op), 4 * pulse);      // one pulse in flight chip-wide
 }

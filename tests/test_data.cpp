@@ -117,7 +117,7 @@ Dataset synthetic(const std::string& name, const std::vector<size_t>& per_class,
   data.name = name;
   data.rows = rows;
   data.cols = cols;
-  const auto fill = [&](const std::vector<size_t>& counts, std::vector<uint8_t>& labels, std::vector<uint8_t>& images) {
+  const auto fill = [&](const std::vector<size_t>& counts, std::vector<uint8_t>& labels, ByteBuffer& images) {
     std::vector<size_t> left = counts;
     for (bool any = true; any;) {
       any = false;

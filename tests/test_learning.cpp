@@ -176,6 +176,59 @@ TEST(GradientAccumulation, AccumulatesAndMovesWhenThresholdIsReached) {
   EXPECT_EQ(rule.activity().acc_updates, 3u);
 }
 
+namespace {
+
+GradAccParams grad_acc_params(float lr, float a_th) {
+  GradAccParams params;
+  for (auto& e : params.eligibility) e = {0.0f, -4, 4};
+  for (auto& m : params.meta) m = {5.0f, 2.0f, 0.0f, 10.0f, MSharing::synapse, 8};
+  params.lr[0] = lr;
+  params.a_th[0] = a_th;
+  return params;
+}
+
+}  // namespace
+
+TEST(GradientAccumulation, AccumulatorsStartEverySampleAtZero) {
+  // The authors' scripts create the accumulators per training sample: what did not reach
+  // a_th within a sample never adds to the next one.
+  SynapseArray array = make_array(2, 1);
+  GradientAccumulation rule(grad_acc_params(0.5f, 1.0f), 2, 1, 1);
+  rule.bind(0, &array);
+  const float current = 0;
+  float u = 0.8f;
+  const std::vector<uint32_t> pre = {1};
+  const std::vector<float> no_trace = {0.0f, 0.0f};
+  const std::vector<uint32_t> none;
+  WriteBatch batch;
+  for (int sample = 0; sample < 3; ++sample) {
+    rule.on_step(LayerStep{0, &array, &current, &u, &pre}, batch);
+    rule.on_step(LayerStep{0, &array, &current, &u, &pre}, batch);  // -0.8, below -1
+    EXPECT_TRUE(batch.moves.empty());
+    EXPECT_NEAR(rule.accumulator(0, 1, 0), -0.8f, 1e-6);
+    rule.end_sample(0, no_trace, none, {0.0f}, none);
+    EXPECT_FLOAT_EQ(rule.accumulator(0, 1, 0), 0.0f);
+  }
+}
+
+TEST(GradientAccumulation, FirstCrossingWritesDeviceZero) {
+  SynapseArray array = make_array(1, 1, 3);
+  GradientAccumulation rule(grad_acc_params(1.0f, 0.5f), 1, 1, 1);
+  rule.bind(0, &array);
+  const float current = 0;
+  const std::vector<uint32_t> pre = {0};
+  std::vector<unsigned> devices;
+  for (int i = 0; i < 4; ++i) {
+    float u = 1.0f;  // crosses every step
+    WriteBatch batch;
+    rule.on_step(LayerStep{0, &array, &current, &u, &pre}, batch);
+    ASSERT_EQ(batch.moves.size(), 1u);
+    devices.push_back(batch.device);
+    rule.after_program(array, batch);
+  }
+  EXPECT_EQ(devices, (std::vector<unsigned>{0, 1, 2, 0}));  // counter % n_mem, then advance
+}
+
 TEST(ProgramBatch, CountsSetAndResetPulses) {
   SynapseArray array = make_array(1, 2);
   WriteBatch batch;

@@ -1,78 +1,87 @@
-// The learning controller block: it runs the rule's decision, charges the draws, lookups and
-// SRAM traffic it took, and sends every pulse to the tile that holds the synapse.
+// The learning controllers inside the whole chip: the decision's draws, lookups and SRAM
+// traffic are charged where they happen, every pulse reaches the tile that holds its synapse
+// as a transaction a plain TLM monitor can watch, and its time is the tile's.
 #include <gtest/gtest.h>
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include "config/config.h"
-#include "hw/hw_rng.h"
-#include "learning/update_gate.h"
-#include "models/crossbar_tile.h"
-#include "models/learning_controller.h"
-#include "models/rng_block.h"
+#include "models/chip_top.h"
 #include "support/sc_test_support.h"
-#include "support/tlm_harness.h"
+#include "tb/timed_runner.h"
 
 using namespace mx;
-using testing_support::Harness;
 
-TEST(LearningController, ChargesTheDecisionAndRoutesPulsesToTheirTiles) {
+namespace {
+
+// A pass-through monitor, the kind an architect attaches to any TLM link: it forwards every
+// transaction untouched and checks the pulses against the tile's own record.
+class PulseMonitor : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<PulseMonitor> in;
+  tlm_utils::simple_initiator_socket<PulseMonitor> out;
+  const TileBlock* tile = nullptr;
+  uint64_t pulses = 0, transactions = 0, mismatches = 0, early = 0;
+
+  explicit PulseMonitor(sc_core::sc_module_name name) : sc_module(name), in("in"), out("out") {
+    in.register_b_transport(this, &PulseMonitor::forward);
+  }
+
+ private:
+  void forward(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+    early += delay < sc_core::SC_ZERO_TIME;
+    out->b_transport(payload, delay);
+    PulseOp* pulse = nullptr;
+    payload.get_extension(pulse);
+    if (!pulse || !payload.is_response_ok()) return;
+    ++transactions;
+    pulses += static_cast<uint64_t>(pulse->end - pulse->begin);
+    const sc_core::sc_time finished = sc_core::sc_time_stamp() + delay;
+    mismatches += finished.value() != tile->last_program_done_ps();
+  }
+};
+
+std::vector<uint8_t> bright_image() {
+  std::vector<uint8_t> image(784, 0);
+  for (int i = 200; i < 600; ++i) image[i] = 255;
+  return image;
+}
+
+}  // namespace
+
+TEST(LearningController, ChargesTheDecisionWhereItHappensAndAMonitorSeesEveryPulseOnTime) {
   Config config;
   config.set("tile.rows", 392);  // the first layer in two row tiles
   config.set("rng.kind", "xorshift32");
+  config.set("rng.draw_policy", "post");
   SpikingNetwork network(config, 784, 2, 7);
-  const size_t rows[2] = {784, 200}, cols[2] = {200, 2};
-  const Floorplan plan = make_floorplan(rows, cols, TileGrid{392, 256}, 0, 0);
-  const HwRng probe(gate_spec(config).rng, 1);
-  ChipContext context(make_chip_costs(config, Tech::defaults(), probe, 7, plan.mesh_width, plan.mesh_height));
-  std::vector<std::unique_ptr<CrossbarTile>> tiles;
-  std::vector<std::unique_ptr<Harness>> readers;
-  LearningController controller("controller", network, plan, context);
-  RngBlock rng("rng", context);
-  SramBank m("m", context.components.sram_m, context), acc("acc", context.components.sram_acc, context);
-  controller.rng.bind(rng.in);
-  controller.m_sram.bind(m.in);
-  controller.acc_sram.bind(acc.in);
-  for (const TilePlacement& placement : plan.tiles) {
-    tiles.push_back(std::make_unique<CrossbarTile>(("tile" + std::to_string(tiles.size())).c_str(), placement,
-                                                   network.array(placement.layer),
-                                                   network.reader(placement.layer).adc(), context));
-    readers.push_back(std::make_unique<Harness>(("reader" + std::to_string(readers.size())).c_str()));
-    readers.back()->out.bind(tiles.back()->in);
-    controller.prog.bind(tiles.back()->prog);
-  }
-  Harness sequencer("sequencer");
-  sequencer.out.bind(controller.in);
-  testing_support::elaborate();
+  PulseMonitor monitor("monitor");
+  const CrossbarTile* watched = nullptr;
+  auto chip = std::make_unique<ChipTop>("chip", config, network,
+                                        [&](LearningController& controller, size_t tile, CrossbarTile& block) {
+                                          if (tile != 0) return controller.prog.bind(block.prog);
+                                          controller.prog.bind(monitor.in);
+                                          monitor.out.bind(block.prog);
+                                          watched = &block;
+                                        });
+  monitor.tile = watched;
+  ChipTop& top = *chip;
+  TimedRunner timed(config, std::move(chip), "");
+  const std::vector<uint8_t> image = bright_image();
+  for (int sample = 0; sample < 4; ++sample) timed.run_sample(image.data(), {}, sample % 2);
 
-  // Train on a few bright samples, the forward pass in functional form, learning through the block.
-  std::vector<uint64_t> moves_per_tile(plan.tiles.size(), 0);
-  std::vector<uint8_t> image(784, 0);
-  for (int i = 200; i < 600; ++i) image[i] = 255;
-  for (int sample = 0; sample < 4; ++sample) {
-    network.begin_sample(image.data(), {}, sample % 2);
-    for (int t = 0; t < network.steps(); ++t) {
-      network.encode_inputs();
-      for (unsigned layer = 0; layer < 2; ++layer) {
-        network.read_layer(layer);
-        network.update_neurons(layer, t);
-      }
-      network.update_error();
-      for (unsigned layer = 0; layer < 2; ++layer) {
-        LearnOp op;
-        op.layer = layer;
-        sequencer.send(op);
-        for (const WriteMove& move : network.write_batch(layer).moves)
-          ++moves_per_tile[plan.tile_index(layer, move.pre / 392, move.post / 256)];
-      }
-    }
-    SampleResult result;
-    LearnOp end;
-    end.kind = LearnOp::end_sample;
-    end.result = &result;
-    sequencer.send(end);
-  }
   const LearningActivity& activity = network.rule().activity();
   ASSERT_GT(activity.pulses(), 0u);
-  for (size_t i = 0; i < tiles.size(); ++i) EXPECT_EQ(tiles[i]->pulses(), moves_per_tile[i]) << plan.tiles[i].name();
+  ASSERT_GT(monitor.pulses, 0u);
+  EXPECT_EQ(monitor.pulses, top.tile_block(0).pulses());
+  EXPECT_EQ(monitor.mismatches, 0u) << monitor.transactions << " pulse transactions";
+  EXPECT_EQ(monitor.early, 0u);
+  uint64_t tile_pulses = 0;
+  for (size_t i = 0; i < top.floorplan().tiles.size(); ++i) tile_pulses += top.tile_block(i).pulses();
+  EXPECT_EQ(tile_pulses, activity.pulses());
+
+  const ChipContext& context = top.context();
   const ChipCosts& c = context.costs;
   const ChipComponents& id = context.components;
   EXPECT_EQ(context.ledger.component_aj(id.rng), static_cast<int64_t>(activity.rng_draws) * c.rng_draw_aj);
@@ -83,4 +92,12 @@ TEST(LearningController, ChargesTheDecisionAndRoutesPulsesToTheirTiles) {
                 static_cast<int64_t>(activity.m_writes * c.m_bits) * c.sram_write_bit_aj);
   EXPECT_EQ(context.ledger.operations(id.write_pulses), activity.pulses());
   EXPECT_GT(activity.m_writes, 0u);  // the bright pixels' synapses were consolidated
+  // The controller's reads of |W| are charged at the tiles, as learning-phase crossbar reads.
+  ASSERT_GT(activity.weight_reads, 0u);
+  EXPECT_EQ(context.ledger.aj(id.crossbar, Phase::learning), static_cast<int64_t>(activity.weight_reads) * c.weight_read_aj);
+  // Pulse commands crossed the mesh: learning-phase packets, one per pulse.
+  EXPECT_EQ(context.ledger.operations(id.noc, Phase::learning), activity.pulses());
+  EXPECT_GT(context.ledger.aj(id.noc, Phase::learning), 0);
+  // The kernel stands at the chip's time.
+  EXPECT_EQ(top.kernel_time_ps(), top.chip_time_ps());
 }

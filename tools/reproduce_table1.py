@@ -32,9 +32,13 @@ PAPER_CLAIMS = ("Paper (SPEC §1): prob. metaplasticity needs ~67 % less memory 
                 "up to ~60x less parameter-update energy than grad-acc, at equal accuracy.")
 
 
-def run(metaxbar, preset, seed, out_root, overrides, mode):
+def run_directory(preset, seed, out_root, mode):
     # The mode is in the folder name: a functional run has no energy to reuse for a timed table.
-    out = os.path.join(out_root, f"{preset}-{mode}-seed{seed}")
+    return os.path.join(out_root, f"{preset}-{mode}-seed{seed}")
+
+
+def run(metaxbar, preset, seed, out_root, overrides, mode):
+    out = run_directory(preset, seed, out_root, mode)
     summary_path = os.path.join(out, "summary.json")
     if not os.path.exists(summary_path):
         cmd = [metaxbar, "run", f"configs/paper/{preset}.json", "--seed", str(seed), "--out", out, "--mode", mode]
@@ -67,6 +71,54 @@ def memory_cells(runs):
     return f"{memory['consolidation_per_synapse']:g}", f"{memory['consolidation_total']:,}".replace(",", " ")
 
 
+def run_grid(metaxbar, grid, seeds, out, jobs, overrides, mode, collect_only=False):
+    """Runs every (preset, seed) of `grid` in `jobs` processes; returns ({preset: [summary]}, [failure]).
+    collect_only: run nothing, take the runs that have a summary."""
+    todo = [(row, seed) for row in grid for seed in seeds
+            if not collect_only or os.path.exists(os.path.join(run_directory(row[0], seed, out, mode), "summary.json"))]
+    results = {row[0]: [] for row in grid}
+    failures = []
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run, metaxbar, row[0], seed, out, overrides, mode): (row, seed) for row, seed in todo}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            row, seed = futures[future]
+            try:
+                summary = future.result()
+                results[row[0]].append(summary)
+                print(f"[{done}/{len(todo)}] {row[0]} seed {seed}: "
+                      f"{summary['accuracy']['final_mean']:.4f}", file=sys.stderr)
+            except RuntimeError as error:
+                failures.append(str(error))
+                print(f"[{done}/{len(todo)}] FAILED {error}", file=sys.stderr)
+    for runs in results.values():
+        runs.sort(key=lambda summary: summary["seed"])
+    return results, failures
+
+
+def full_table(grid, results, seeds, mode):
+    lines = ["| dataset | rule | ours: final mean accuracy % (mean ± std, seeds "
+             + " ".join(map(str, seeds)) + ") | paper % | consolidation b/synapse | consolidation b total "
+             "| update energy nJ / training sample | max writes/device | wall s/run |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for preset, dataset, column, paper_mean, paper_std in grid:
+        runs = results[preset]
+        if not runs:
+            lines.append(f"| {dataset} | {column} | missing (no run) | | | | | | |")
+            continue
+        accuracy = mean_std([100 * r["accuracy"]["final_mean"] for r in runs])
+        writes = max((r["updates"]["max_writes_per_device"] for r in runs), default=0)
+        wall = mean_std([r["wall_s"] for r in runs])[0]
+        paper = f"{paper_mean:.2f} ± {paper_std:.2f}" if paper_mean is not None else "—"
+        per_synapse, total = memory_cells(runs)
+        energies = [e for e in map(update_energy_per_sample, runs) if e is not None]
+        energy = f"{statistics.mean(energies):,.1f}".replace(",", " ") if energies else f"— ({mode})"
+        lines.append(f"| {dataset} | {column} | {accuracy[0]:.2f} ± {accuracy[1]:.2f} (n={len(runs)}) "
+                     f"| {paper} | {per_synapse} | {total} | {energy} | {writes} | {wall:.0f} |")
+    lines += ["", PAPER_CLAIMS + " Ours: memory from memory.m_bits / memory.acc_bits, update energy from the "
+              "timed ledger (energy_pj.update); tools/compare_update_energy.py compares them across sizes."]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -79,40 +131,8 @@ def main():
                         help="timed (default) records energy; functional is faster and has none")
     args = parser.parse_args()
     grid = [row for row in GRID if args.only in row[0]]
-    jobs = [(row, seed) for row in grid for seed in args.seeds]
-    results = {row[0]: [] for row in grid}
-    failures = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=args.j) as pool:
-        futures = {pool.submit(run, args.metaxbar, row[0], seed, args.out, args.set, args.mode): (row, seed) for row, seed in jobs}
-        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-            row, seed = futures[future]
-            try:
-                summary = future.result()
-                results[row[0]].append(summary)
-                print(f"[{done}/{len(jobs)}] {row[0]} seed {seed}: "
-                      f"{summary['accuracy']['final_mean']:.4f}", file=sys.stderr)
-            except RuntimeError as error:
-                failures.append(str(error))
-                print(f"[{done}/{len(jobs)}] FAILED {error}", file=sys.stderr)
-
-    lines = ["| dataset | rule | ours: final mean accuracy % (mean ± std, seeds "
-             + " ".join(map(str, args.seeds)) + ") | paper % | consolidation b/synapse | consolidation b total "
-             "| update energy nJ / training sample | max writes/device | wall s/run |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for preset, dataset, column, paper_mean, paper_std in grid:
-        runs = results[preset]
-        accuracy = mean_std([100 * r["accuracy"]["final_mean"] for r in runs])
-        writes = max((r["updates"]["max_writes_per_device"] for r in runs), default=0)
-        wall = mean_std([r["wall_s"] for r in runs])[0]
-        paper = f"{paper_mean:.2f} ± {paper_std:.2f}" if paper_mean is not None else "—"
-        per_synapse, total = memory_cells(runs)
-        energies = [e for e in map(update_energy_per_sample, runs) if e is not None]
-        energy = f"{statistics.mean(energies):,.1f}".replace(",", " ") if energies else f"— ({args.mode})"
-        lines.append(f"| {dataset} | {column} | {accuracy[0]:.2f} ± {accuracy[1]:.2f} (n={len(runs)}) "
-                     f"| {paper} | {per_synapse} | {total} | {energy} | {writes} | {wall:.0f} |")
-    lines += ["", PAPER_CLAIMS + " Ours: memory from memory.m_bits / memory.acc_bits, update energy from the "
-              "timed ledger (energy_pj.update); tools/compare_update_energy.py compares them across sizes."]
-    table = "\n".join(lines) + "\n"
+    results, failures = run_grid(args.metaxbar, grid, args.seeds, args.out, args.j, args.set, args.mode)
+    table = full_table(grid, results, args.seeds, args.mode)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "table1.md.tmp"), "w") as f:
         f.write(table)

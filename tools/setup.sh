@@ -14,7 +14,7 @@ case "${1:-}" in
 esac
 
 packages=(cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libboost-program-options-dev
-          libgtest-dev libbenchmark-dev zlib1g-dev dataset-fashion-mnist python3 python3-matplotlib
+          libgtest-dev libbenchmark-dev zlib1g-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy python3-pandas
           nodejs npm chromium)
 
 # NodeSource's nodejs package bundles npm and conflicts with Debian's npm package, so a

@@ -11,6 +11,10 @@ namespace mx {
 
 namespace {
 uint64_t to_ps(double ns) { return static_cast<uint64_t>(std::llround(ns * 1000.0)); }
+uint64_t cycles_for(double ns, uint64_t cycle_ps) {
+  const uint64_t ps = to_ps(ns);
+  return ps <= cycle_ps ? 1 : (ps + cycle_ps - 1) / cycle_ps;
+}
 }  // namespace
 
 Tech load_tech(const Config& config) {
@@ -46,7 +50,11 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   const TechEntry& read = tech.at("rram_read");
   c.device_read_aj = to_attojoules(read.energy_pj);
   c.settle_ps = to_ps(read.latency_ns);
-  const TechEntry adc = tech.adc_conversion(static_cast<unsigned>(config.get_uint("adc.bits")));
+  // An ideal converter stands for no particular circuit; it is charged, timed and shipped as
+  // one converter of adc.ideal_bits, so its bill and its mesh traffic describe the same part.
+  const unsigned adc_bits = static_cast<unsigned>(config.get_uint("adc.bits"));
+  const unsigned costed_adc_bits = adc_bits ? adc_bits : static_cast<unsigned>(config.get_uint("adc.ideal_bits"));
+  const TechEntry adc = tech.adc_conversion(costed_adc_bits);
   c.conversion_aj = to_attojoules(adc.energy_pj);
   c.conversion_ps = to_ps(adc.latency_ns);
   c.columns_per_adc = static_cast<unsigned>(config.get_uint("adc.columns_per_adc"));
@@ -73,13 +81,15 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
 
   const TechEntry draw = rng_draw_cost(rng, tech);
   c.rng_draw_aj = to_attojoules(draw.energy_pj);
-  c.rng_draw_ps = to_ps(draw.latency_ns);
+  // Digital blocks run on the chip clock: a draw takes the generator's cycles, a lookup and
+  // compare one cycle, an SRAM access the cycles its macro needs (at least one).
+  c.rng_draw_ps = static_cast<uint64_t>(rng.clock_cycles_per_draw()) * c.cycle_ps;
   c.p_lookup_aj = to_attojoules(tech.at("lut_read").energy_pj);
   c.comparator_aj = to_attojoules(tech.at("comparator").energy_pj);
-  c.controller_op_ps = to_ps(tech.at("comparator").latency_ns);
+  c.controller_op_ps = c.cycle_ps;
   c.sram_read_bit_aj = to_attojoules(tech.at("sram_read_bit").energy_pj);
   c.sram_write_bit_aj = to_attojoules(tech.at("sram_write_bit").energy_pj);
-  c.sram_access_ps = to_ps(tech.at("sram_read_bit").latency_ns);
+  c.sram_access_ps = cycles_for(tech.at("sram_read_bit").latency_ns, c.cycle_ps) * c.cycle_ps;
   c.m_bits = static_cast<unsigned>(config.get_uint("memory.m_bits"));
   c.acc_bits = static_cast<unsigned>(config.get_uint("memory.acc_bits"));
   const TechEntry& set = tech.at("rram_set");
@@ -89,11 +99,17 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.pulse_ps = to_ps(std::max(set.latency_ns, reset.latency_ns));
   c.verify_read_aj = to_attojoules(read.energy_pj * n_mem);
   c.verify_ps = to_ps(read.latency_ns);
+  // The controller reads a synapse's devices for p_update = exp(-m |W|): a read of n_mem
+  // devices at the owning tile, like a verify read.
+  c.weight_read_aj = c.verify_read_aj;
+  c.weight_read_ps = c.verify_ps;
+  // The tech table has no integer adder: the partial sums are charged as the 32-bit float
+  // additions the model performs.
+  c.partial_add_aj = to_attojoules(tech.at("fp32_add").energy_pj);
   c.write_verify = config.get_bool("controller.write_verify");
 
   c.flit_bits = static_cast<unsigned>(config.get_uint("mesh.flit_bits"));
-  const unsigned adc_bits = static_cast<unsigned>(config.get_uint("adc.bits"));
-  c.partial_word_bits = adc_bits ? adc_bits : 32;  // an ideal converter hands over floats
+  c.partial_word_bits = costed_adc_bits;
   c.mesh = mesh_spec_from_tech(tech, mesh_width, mesh_height, c.cycle_ps);
   return c;
 }

@@ -31,6 +31,7 @@ struct ChipCosts {
 
   // Neuron cores: one update per neuron per step, `lanes` neurons per cycle.
   int64_t neuron_update_aj = 0;
+  int64_t partial_add_aj = 0;  // one partial sum added into a neuron's input
   unsigned lanes = 32;
   uint64_t core_ps(size_t neurons) const { return (neurons + lanes - 1) / lanes * cycle_ps; }
 
@@ -43,6 +44,8 @@ struct ChipCosts {
   int64_t sram_read_bit_aj = 0, sram_write_bit_aj = 0;
   uint64_t sram_access_ps = 0;
   unsigned m_bits = 8, acc_bits = 16;
+  int64_t weight_read_aj = 0;  // the controller's read of one synapse (n_mem devices)
+  uint64_t weight_read_ps = 0;
   int64_t set_pulse_aj = 0, reset_pulse_aj = 0, verify_read_aj = 0;
   uint64_t pulse_ps = 0, verify_ps = 0;
   bool write_verify = false;

@@ -11,6 +11,12 @@ std::string TilePlacement::name() const {
   return "L" + std::to_string(layer) + " r" + std::to_string(row_tile) + " c" + std::to_string(col_tile);
 }
 
+unsigned core_router(const Floorplan& plan, unsigned layer, unsigned core, unsigned cores) {
+  const size_t count = plan.row_tiles[layer] * plan.col_tiles[layer];
+  const size_t index = (2 * static_cast<size_t>(core) + 1) * count / (2 * static_cast<size_t>(cores));
+  return plan.tiles[plan.first_tile[layer] + std::min(index, count - 1)].router;
+}
+
 Floorplan make_floorplan(const size_t layer_rows[2], const size_t layer_cols[2], const TileGrid& grid,
                          unsigned mesh_width, unsigned mesh_height) {
   if (grid.tile_rows == 0 || grid.tile_cols == 0) throw Error("tile.rows and tile.cols must be at least 1");
@@ -52,9 +58,7 @@ Floorplan make_floorplan(const size_t layer_rows[2], const size_t layer_cols[2],
         tile.router = router++;
         plan.tiles.push_back(tile);
       }
-    // The core sits in the middle of its layer's tiles: the partial sums travel least.
-    const size_t count = plan.row_tiles[layer] * plan.col_tiles[layer];
-    plan.core_router[layer] = plan.tiles[plan.first_tile[layer] + count / 2].router;
+    plan.core_router[layer] = core_router(plan, layer, 0, 1);
   }
   plan.io_router = 0;
   plan.controller_router = plan.core_router[1];

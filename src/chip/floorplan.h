@@ -38,6 +38,10 @@ struct Floorplan {
   unsigned routers() const { return mesh_width * mesh_height; }
 };
 
+// Where core `core` of `cores` serving `layer` sits: at the router of the layer's tile in the
+// middle of its share of the tiles (one core: the middle tile, where partial sums travel least).
+unsigned core_router(const Floorplan& plan, unsigned layer, unsigned core, unsigned cores);
+
 // layer_rows/cols: {inputs, hidden} x {hidden, outputs}. mesh 0 x 0 = the smallest square
 // that holds every tile. Throws mx::Error when the tiles do not fit the mesh.
 Floorplan make_floorplan(const size_t layer_rows[2], const size_t layer_cols[2], const TileGrid& grid,

@@ -1,10 +1,13 @@
 // Every key a run understands, with its default: the one place defaults live.
 // The defaults describe System A on split-Fashion-MNIST with n_mem = 7 (SPEC §1), the
 // default testbench; the presets under configs/paper/ set the other published cases.
+#include "chip/chip_schema.h"
 #include "config/config.h"
 #include "config/schema_keys.h"
 #include "device/device_schema.h"
 #include "qnn/qnn_schema.h"
+#include "trace/trace_window.h"
+#include "chip/architect_schema.h"
 
 namespace mx {
 namespace {
@@ -142,6 +145,9 @@ Schema build_run_schema() {
   s.add(integer("trace.window_samples", 2, 0, 1e9, "samples recorded in timeline.json (timed mode)"));
   s.add(boolean("trace.vcd", false, "write signals.vcd (timed mode)"));
   add_qnn_keys(s);
+  add_trace_window_keys(s);
+  add_architect_keys(s);
+  add_chip_keys(s);
   add_device_keys(s);
   return s;
 }

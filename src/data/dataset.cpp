@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "data/dataset_cache.h"
 #include "data/idx.h"
 
 namespace mx {
@@ -55,6 +56,20 @@ std::string folder_name(std::string dir) {
 }  // namespace
 
 Dataset load_dataset(const std::string& dir, const std::string& name) {
+  return load_dataset_cached(dir, name, default_dataset_cache());
+}
+
+std::vector<std::string> dataset_files(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw Error(dir + ": no such folder (expected the dataset's IDX files there)");
+  std::vector<std::string> files;
+  for (const char* prefix : {"train", "t10k"})
+    for (const char* kind : {"-images-idx3-ubyte", "-labels-idx1-ubyte"}) files.push_back(find_file(dir, prefix + std::string(kind)));
+  return files;
+}
+
+std::string dataset_name(const std::string& dir, const std::string& name) { return name.empty() ? folder_name(dir) : name; }
+
+Dataset load_dataset_from_idx(const std::string& dir, const std::string& name) {
   if (!fs::is_directory(dir)) throw Error(dir + ": no such folder (expected the dataset's IDX files there)");
   Split train = load_split(dir, "train");
   Split test = load_split(dir, "t10k");
@@ -65,7 +80,7 @@ Dataset load_dataset(const std::string& dir, const std::string& name) {
                 std::to_string(shape[1]) + "x" + std::to_string(shape[2]) + ": expected the same size");
 
   Dataset data;
-  data.name = name.empty() ? folder_name(dir) : name;
+  data.name = dataset_name(dir, name);
   data.rows = shape[1];
   data.cols = shape[2];
   data.train_images = std::move(train.images.data);

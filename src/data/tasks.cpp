@@ -98,10 +98,19 @@ Task make_task(std::string name, const Dataset& data, const Selection& selection
   require(task.train, "training");
   require(task.test, "test");
   shuffle(task.train, order_rng);
+  task.order_seed = order_rng.next_u64();
   return task;
 }
 
 }  // namespace
+
+std::vector<Sample> epoch_order(const Task& task, size_t epoch) {
+  std::vector<Sample> order = task.train;
+  if (epoch == 0) return order;
+  Rng rng(derive_seed(task.order_seed, epoch));
+  shuffle(order, rng);
+  return order;
+}
 
 std::vector<Task> build_split_tasks(const Dataset& data, const SplitOptions& split, const SelectionOptions& select,
                                     uint64_t seed) {

@@ -25,7 +25,14 @@ struct Task {
   std::vector<uint16_t> permutation;  // empty = identity; else presented pixel i = original pixel permutation[i]
   std::vector<Sample> train, test;    // train in presentation order, test in index order
   uint32_t n_outputs = 0;
+  uint64_t order_seed = 0;  // the stream later epochs reshuffle `train` from
 };
+
+// The presentation order of a task's training samples in `epoch` (0-based): epoch 0 is
+// `task.train` as built; every later epoch is a fresh permutation of it, so a multi-epoch
+// learner with mini-batches does not see the same batches again (as a data loader with
+// shuffling does). One-epoch runs are unchanged.
+std::vector<Sample> epoch_order(const Task& task, size_t epoch);
 
 struct SplitOptions {
   std::vector<std::pair<int, int>> pairs = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {8, 9}};

@@ -1,5 +1,6 @@
 #include "learning/grad_accumulation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/vectorize.h"
@@ -13,6 +14,7 @@ GradientAccumulation::GradientAccumulation(const GradAccParams& params, size_t i
   for (unsigned layer = 0; layer < 2; ++layer) {
     meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], posts_[layer], params_.meta[layer]));
     accumulator_[layer].assign(pre[layer] * posts_[layer], 0.0f);
+    row_touched_[layer].assign(pre[layer], 0);
     p_cache_[layer].assign(pre[layer] * posts_[layer], 1.0f);  // m starts at 0
   }
 }
@@ -55,6 +57,7 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
     if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max) {
       coefficient_[j] = -params_.lr[layer] * step.u[j];
       ++eligible;
+      note_eligible(layer, static_cast<uint32_t>(j));
     }
   }
   if (eligible == 0) return;
@@ -66,6 +69,7 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
 
   const float threshold = params_.a_th[layer];
   for (uint32_t i : pre_spikes) {
+    if (!row_touched_[layer][i]) row_touched_[layer][i] = 1, touched_[layer].push_back(i);
     float* a = &accumulator_[layer][i * posts];
     // Crossings are rare and found in a second pass.
     if (!accumulate_row(a, coefficient_.data(), &p_cache_[layer][i * posts], posts, threshold)) continue;
@@ -75,7 +79,10 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
         a[j] = 0.0f;
       }
   }
-  finish_batch(*step.array, batch);
+  if (batch.moves.empty()) return;
+  // The scripts program device counter % n_mem and then advance the counter, so the first
+  // crossing of a run writes device 0 (the shared round-robin helper starts at device 1).
+  batch.device = static_cast<unsigned>(next_device_[layer]++ % step.array->n_mem());
 }
 
 void GradientAccumulation::after_program(const SynapseArray& array, const WriteBatch& batch) {
@@ -85,6 +92,12 @@ void GradientAccumulation::after_program(const SynapseArray& array, const WriteB
 void GradientAccumulation::end_sample(unsigned layer, const std::vector<float>& pre_trace,
                                       const std::vector<uint32_t>& pre_active, const std::vector<float>& post_trace,
                                       const std::vector<uint32_t>& post_active) {
+  // The next sample starts from fresh accumulators, as the scripts recreate them per sample.
+  for (uint32_t i : touched_[layer]) {
+    std::fill_n(&accumulator_[layer][i * posts_[layer]], posts_[layer], 0.0f);
+    row_touched_[layer][i] = 0;
+  }
+  touched_[layer].clear();
   MetaplasticState& meta = *meta_[layer];
   const size_t written = meta.grow(pre_trace, pre_active, post_trace, post_active);
   activity_.m_reads += written;

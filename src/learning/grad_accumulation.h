@@ -1,9 +1,13 @@
 #pragma once
-// The auxiliary-memory baseline (SPEC §1.5): each synapse keeps a high-precision
-// accumulator a in SRAM. On every presynaptic spike into an eligible post-neuron (the same
-// eligibility as §1.3: |U| above its threshold and the current inside the boxcar; here U
-// leaks and is not reset) a += -lr U exp(-m |W|); when |a| reaches a_th the device moves
-// one level toward sign(a) and a is cleared.
+// The auxiliary-memory baseline (SPEC §1.5) as the authors' Table 1 grad-acc scripts run it:
+// each synapse keeps a high-precision accumulator a in SRAM. On every presynaptic spike into
+// an eligible post-neuron (current inside the boxcar; U leaks with the compartment's time
+// constant and is never reset by an update) a += -lr U exp(-m |W|), m and W as they are at
+// that step; when |a| reaches a_th the device moves one level toward sign(a) and a is cleared.
+// The accumulators live for one training sample: the scripts create them at zero for every
+// sample, so what did not reach a_th within a sample is dropped rather than carried into the
+// next one (carrying it multiplies writes, and with them forgetting). The device a layer's
+// crossings program starts at device 0 and advances once per layer-step with a crossing.
 #include <vector>
 
 #include "learning/learning_rule.h"
@@ -40,6 +44,10 @@ class GradientAccumulation : public LearningRule {
   size_t posts_[2];
   const SynapseArray* arrays_[2] = {nullptr, nullptr};
   std::vector<float> accumulator_[2];
+  // Rows (pre-neurons) accumulated into during this sample, so clearing is O(touched).
+  std::vector<uint32_t> touched_[2];
+  std::vector<uint8_t> row_touched_[2];
+  uint64_t next_device_[2] = {0, 0};
   std::vector<float> p_cache_[2];  // exp(-m |W|), refreshed when m or W changes
   std::vector<float> coefficient_;  // -lr U per post-neuron this step (0 when not eligible)
 };

@@ -1,5 +1,7 @@
 #include "learning/learning_rule.h"
 
+#include <stdexcept>
+
 #include "common/error.h"
 #include "config/config.h"
 #include "learning/grad_accumulation.h"
@@ -33,6 +35,54 @@ PulseResult apply_pulse(SynapseArray& array, const WriteMove& move, unsigned dev
 
 void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity) {
   for (const WriteMove& move : batch.moves) apply_pulse(array, move, batch.device, device_rng, activity);
+}
+
+void LearningRule::track_tiles(const TileGrid& grid, const size_t rows[2], const size_t cols[2]) {
+  tracking_ = true;
+  grid_ = grid;
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    row_tiles_[layer] = grid.row_tiles(rows[layer]);
+    col_tiles_[layer] = grid.col_tiles(cols[layer]);
+    tile_work_[layer].assign(row_tiles_[layer] * col_tiles_[layer], TileWork{});
+  }
+}
+
+void LearningRule::step(const LayerStep& layer_step, WriteBatch& batch) {
+  const unsigned layer = layer_step.layer;
+  eligible_posts_[layer].clear();
+  if (!tracking_) {
+    on_step(layer_step, batch);
+    return;
+  }
+  std::vector<TileWork>& work = tile_work_[layer];
+  for (TileWork& tile : work) tile = TileWork{};
+  const LearningActivity before = activity_;
+  on_step(layer_step, batch);
+  // Every candidate of an eligible post x a spiking pre lies in one tile: the counts per
+  // tile are products of the spikes per row tile and the eligible posts per column tile.
+  const uint64_t candidates = activity_.candidates - before.candidates;
+  if (!candidates) return;
+  pre_per_row_tile_.assign(row_tiles_[layer], 0);
+  eligible_per_col_tile_.assign(col_tiles_[layer], 0);
+  for (uint32_t i : *layer_step.pre_spikes) ++pre_per_row_tile_[i / grid_.tile_rows];
+  for (uint32_t j : eligible_posts_[layer]) ++eligible_per_col_tile_[j / grid_.tile_cols];
+  // The per-candidate counters (p lookups, m reads, accumulator updates) touch every
+  // candidate or none, so each tile gets its share of candidates.
+  auto share = [&](uint64_t total, uint64_t part) -> uint64_t {
+    if (total != 0 && total != candidates)
+      throw std::logic_error(name() + ": a per-candidate count that is neither every candidate nor none");
+    return total ? part : 0;
+  };
+  for (size_t r = 0; r < row_tiles_[layer]; ++r)
+    for (size_t c = 0; c < col_tiles_[layer]; ++c) {
+      TileWork& tile = work[r * col_tiles_[layer] + c];
+      tile.candidates = pre_per_row_tile_[r] * eligible_per_col_tile_[c];
+      tile.p_evaluations = share(activity_.p_evaluations - before.p_evaluations, tile.candidates);
+      tile.acc_updates = share(activity_.acc_updates - before.acc_updates, tile.candidates);
+    }
+  // m reads: one per p lookup (prob_meta) or per accumulator update (grad_acc).
+  const uint64_t m_reads = activity_.m_reads - before.m_reads;
+  for (TileWork& tile : work) tile.m_reads = share(m_reads, tile.candidates);
 }
 
 void LearningRule::finish_batch(const SynapseArray& array, WriteBatch& batch) {
@@ -103,6 +153,11 @@ std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t in
     params.eligibility[layer] = eligibility[layer];
     params.meta[layer] = meta[layer];
   }
+  params.gate_per_tile = config.get_string("chip.rngs") == "tile";
+  params.grid.tile_rows = config.get_uint("tile.rows");
+  params.grid.tile_cols = config.get_uint("tile.cols");
+  params.rows[0] = inputs, params.rows[1] = hidden;
+  params.cols[0] = hidden, params.cols[1] = outputs;
   return std::make_unique<ProbMetaplasticity>(params, inputs, hidden, outputs, seed);
 }
 

@@ -11,6 +11,7 @@
 #include "common/random.h"
 #include "device/synapse_array.h"
 #include "learning/metaplastic_state.h"
+#include "xbar/tiled_read.h"
 
 namespace mx {
 
@@ -40,6 +41,13 @@ struct LearningActivity {
 
   LearningActivity& operator+=(const LearningActivity& other);
   uint64_t pulses() const { return set_pulses + reset_pulses; }
+};
+
+// What one layer-step asked of one tile's synapses, for a chip that splits the controller's
+// work by tile. Filled only when a chip asks for it (track_tiles), so the functional mode
+// pays nothing.
+struct TileWork {
+  uint64_t candidates = 0, p_evaluations = 0, weight_reads = 0, m_reads = 0, acc_updates = 0, draws = 0;
 };
 
 struct EligibilityParams {
@@ -73,11 +81,21 @@ class LearningRule {
   virtual void begin_task(size_t task_index) {}
   // Decides this layer-step's updates; leaves `batch.moves` empty when nothing moves.
   virtual void on_step(const LayerStep& step, WriteBatch& batch) = 0;
+  // What the network calls: on_step, plus the per-tile tally when a chip tracks tiles.
+  void step(const LayerStep& step, WriteBatch& batch);
   // After the batch was programmed (cached per-synapse quantities may depend on W).
   virtual void after_program(const SynapseArray& array, const WriteBatch& batch) {}
   // End of a training sample: m growth from the sample's traces.
   virtual void end_sample(unsigned layer, const std::vector<float>& pre_trace, const std::vector<uint32_t>& pre_active,
                           const std::vector<float>& post_trace, const std::vector<uint32_t>& post_active) {}
+
+  // A chip that splits the controller's work by tile asks for the per-tile tally of every
+  // layer-step; `rows`/`cols` are each layer's array size.
+  void track_tiles(const TileGrid& grid, const size_t rows[2], const size_t cols[2]);
+  // The last layer-step's work per tile of the layer (row tile major); empty when untracked.
+  const std::vector<TileWork>& tile_work(unsigned layer) const { return tile_work_[layer]; }
+  // Post-neurons eligible in the last layer-step of `layer`.
+  const std::vector<uint32_t>& eligible(unsigned layer) const { return eligible_posts_[layer]; }
 
   const LearningActivity& activity() const { return activity_; }
   LearningActivity& activity() { return activity_; }
@@ -88,10 +106,25 @@ class LearningRule {
  protected:
   // The round-robin device pointer advances once per layer-step in which something moves.
   void finish_batch(const SynapseArray& array, WriteBatch& batch);
+  // A rule records each eligible post-neuron of the layer-step it decides.
+  void note_eligible(unsigned layer, uint32_t post) { eligible_posts_[layer].push_back(post); }
+  bool tracking_tiles() const { return tracking_; }
+  size_t tile_of(unsigned layer, uint32_t pre, uint32_t post) const {
+    return (pre / grid_.tile_rows) * col_tiles_[layer] + post / grid_.tile_cols;
+  }
+  // Rules that draw or read weights per tile add to these themselves.
+  std::vector<TileWork> tile_work_[2];
+  TileGrid grid_;
+  size_t row_tiles_[2] = {0, 0}, col_tiles_[2] = {0, 0};
 
   LearningActivity activity_;
   std::vector<std::unique_ptr<MetaplasticState>> meta_;
   uint64_t round_robin_[2] = {0, 0};
+
+ private:
+  bool tracking_ = false;
+  std::vector<uint32_t> eligible_posts_[2];
+  std::vector<uint64_t> pre_per_row_tile_, eligible_per_col_tile_;
 };
 
 struct GateSpec;

@@ -5,7 +5,7 @@
 namespace mx {
 
 namespace {
-enum StreamTag : uint64_t { kGateStream = 101, kReadStream = 102, kShuffleStream = 103 };
+enum StreamTag : uint64_t { kGateStream = 101, kReadStream = 102, kShuffleStream = 103, kTileGateStream = 111 };
 }
 
 ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inputs, size_t hidden, size_t outputs,
@@ -23,6 +23,27 @@ ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inpu
   }
   // The decaying ablation draws per synapse by definition; `none` has no gate at all.
   if (params_.ablation == Ablation::decaying) params_.draw_policy = DrawPolicy::synapse;
+  if (params_.gate_per_tile) {
+    for (unsigned layer = 0; layer < 2; ++layer) {
+      first_gate_[layer] = tile_gates_.size();
+      gate_col_tiles_[layer] = params_.grid.col_tiles(params_.cols[layer]);
+      const size_t tiles = params_.grid.row_tiles(params_.rows[layer]) * gate_col_tiles_[layer];
+      for (size_t t = 0; t < tiles; ++t)
+        tile_gates_.emplace_back(params_.gate, derive_seed(derive_seed(seed, kTileGateStream + layer), t));
+    }
+  }
+}
+
+UpdateGate& ProbMetaplasticity::gate_for(unsigned layer, uint32_t pre, uint32_t post) {
+  if (!params_.gate_per_tile) return gate_;
+  return tile_gates_[first_gate_[layer] + (pre / params_.grid.tile_rows) * gate_col_tiles_[layer] +
+                     post / params_.grid.tile_cols];
+}
+
+void ProbMetaplasticity::draw(UpdateGate& gate, unsigned layer, uint32_t pre, uint32_t post) {
+  gate.draw();
+  ++activity_.rng_draws;
+  if (tracking_tiles()) ++tile_work_[layer][tile_of(layer, pre, post)].draws;
 }
 
 std::string ProbMetaplasticity::name() const {
@@ -50,6 +71,7 @@ double ProbMetaplasticity::p_update(unsigned layer, const SynapseArray& array, u
   ++activity_.m_reads;
   if (m == 0.0f) return 1.0;  // exp(-0 |W|): no read of W is needed
   ++activity_.weight_reads;
+  if (tracking_tiles()) ++tile_work_[layer][tile_of(layer, pre, post)].weight_reads;
   const float w = array.read_weight(pre, post, read_rng_);
   return std::exp(-static_cast<double>(m) * std::fabs(static_cast<double>(w)));
 }
@@ -63,8 +85,10 @@ void ProbMetaplasticity::on_step(const LayerStep& step, WriteBatch& batch) {
   eligible_.clear();
   for (size_t j = 0; j < posts; ++j) {
     const float current = step.post_current[j];
-    if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max)
+    if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max) {
       eligible_.push_back(static_cast<uint32_t>(j));
+      note_eligible(step.layer, static_cast<uint32_t>(j));
+    }
   }
   if (eligible_.empty()) return;
   ++activity_.update_events;
@@ -72,22 +96,36 @@ void ProbMetaplasticity::on_step(const LayerStep& step, WriteBatch& batch) {
   activity_.candidates += eligible_.size() * pre_spikes.size();
 
   const bool gated = params_.consolidate;
-  if (gated && params_.draw_policy == DrawPolicy::layer) gate_.draw();
+  const unsigned layer = step.layer;
+  const DrawPolicy policy = params_.draw_policy;
+  const bool per_tile = params_.gate_per_tile;
+  // The rule's one generator draws where the policy says; a tile's generator draws the
+  // first time one of its candidates needs a number within the policy's scope.
+  if (per_tile) drawn_.assign(tile_gates_.size(), 0);
+  if (gated && !per_tile && policy == DrawPolicy::layer) draw(gate_, layer, pre_spikes.front(), eligible_.front());
   for (uint32_t j : eligible_) {
     // The weight moves against the error: U > 0 (false positives) lowers it.
     const int8_t direction = step.u[j] > 0 ? -1 : 1;
     step.u[j] = 0.0f;
-    if (gated && params_.draw_policy == DrawPolicy::post) gate_.draw();
+    if (gated && policy == DrawPolicy::post) {
+      if (per_tile) std::fill(drawn_.begin(), drawn_.end(), 0);
+      else draw(gate_, layer, pre_spikes.front(), j);
+    }
     for (uint32_t i : pre_spikes) {
       if (gated) {
-        if (params_.draw_policy == DrawPolicy::synapse) gate_.draw();
+        UpdateGate& gate = gate_for(layer, i, j);
+        if (policy == DrawPolicy::synapse) {
+          draw(gate, layer, i, j);
+        } else if (per_tile) {
+          uint8_t& drawn = drawn_[static_cast<size_t>(&gate - tile_gates_.data())];
+          if (!drawn) draw(gate, layer, i, j), drawn = 1;
+        }
         ++activity_.p_evaluations;
-        if (!gate_.passes(p_update(step.layer, *step.array, i, j))) continue;
+        if (!gate.passes(p_update(layer, *step.array, i, j))) continue;
       }
       batch.moves.push_back({i, j, direction});
     }
   }
-  activity_.rng_draws = gate_.draws();
   finish_batch(*step.array, batch);
 }
 

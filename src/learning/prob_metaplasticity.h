@@ -21,6 +21,12 @@ struct ProbMetaParams {
   GateSpec gate;
   EligibilityParams eligibility[2];
   MetaplasticParams meta[2];
+  // chip.rngs = "tile": every tile has its own generator (its own stream), drawing for its
+  // own candidates under the same policy (layer: once per tile per event; post: once per
+  // post per tile); `tiles` is the tile grid and layer sizes[pre, post] of both layers.
+  bool gate_per_tile = false;
+  TileGrid grid;
+  size_t rows[2] = {0, 0}, cols[2] = {0, 0};
 };
 
 class ProbMetaplasticity : public LearningRule {
@@ -38,7 +44,14 @@ class ProbMetaplasticity : public LearningRule {
 
  private:
   ProbMetaParams params_;
+  // One gate per draw site: the rule's one generator, or one per tile (gate_per_tile).
+  UpdateGate& gate_for(unsigned layer, uint32_t pre, uint32_t post);
+  void draw(UpdateGate& gate, unsigned layer, uint32_t pre, uint32_t post);
+
   UpdateGate gate_;
+  std::vector<UpdateGate> tile_gates_;
+  size_t first_gate_[2] = {0, 0}, gate_col_tiles_[2] = {0, 0};
+  std::vector<uint8_t> drawn_;  // gate_per_tile: tiles that drew in this event (layer) or post (post)
   Rng read_rng_;
   double global_p_ = 1.0;
   std::vector<uint32_t> shuffled_[2];  // random consolidation: synapse -> whose p it takes

@@ -142,7 +142,7 @@ void SpikingNetwork::decide_updates(unsigned layer) {
   step.post_current = populations_[layer].current();
   step.u = layer == 0 ? error_.hidden_u() : error_.output_u();
   step.pre_spikes = &spikes_[layer];
-  rule_->on_step(step, batch_[layer]);
+  rule_->step(step, batch_[layer]);
 }
 
 void SpikingNetwork::program_updates(unsigned layer) {

@@ -94,7 +94,77 @@ void ChromeTrace::set_metadata(const std::string& key, const std::string& value)
   metadata_.emplace_back(key, value);
 }
 
+std::vector<uint32_t> ChromeTrace::layout_lanes() const {
+  std::vector<uint32_t> lane_of(events_.size(), 0);
+  std::vector<std::vector<size_t>> by_track(tracks_.size() + 1);
+  for (size_t i = 0; i < events_.size(); ++i)
+    if (events_[i].phase == 'X') by_track[static_cast<size_t>(events_[i].track)].push_back(i);
+  lane_counts_.assign(tracks_.size() + 1, 1);
+  for (size_t t = 1; t < by_track.size(); ++t) {
+    std::vector<size_t>& slices = by_track[t];
+    // Earlier first; at one start the longer first, so it becomes the parent.
+    std::stable_sort(slices.begin(), slices.end(), [&](size_t a, size_t b) {
+      const Event &x = events_[a], &y = events_[b];
+      return x.time_ps != y.time_ps ? x.time_ps < y.time_ps : x.duration_ps > y.duration_ps;
+    });
+    std::vector<std::vector<uint64_t>> open;  // per lane, the ends of its enclosing slices
+    for (size_t i : slices) {
+      const uint64_t start = events_[i].time_ps, end = start + events_[i].duration_ps;
+      size_t lane = 0;
+      for (; lane < open.size(); ++lane) {
+        std::vector<uint64_t>& stack = open[lane];
+        while (!stack.empty() && stack.back() <= start) stack.pop_back();
+        if (stack.empty() || end <= stack.back()) break;
+      }
+      if (lane == open.size()) open.emplace_back();
+      open[lane].push_back(end);
+      lane_of[i] = static_cast<uint32_t>(lane);
+    }
+    lane_counts_[t] = std::max<size_t>(1, open.size());
+  }
+  // A flow point goes to the lane whose slice encloses it, so "bp":"e" binds it there.
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const Event& e = events_[i];
+    if (e.phase == 'X' || e.phase == 'C') continue;
+    // The latest-starting slice that encloses it (searched back a bounded way: flows sit
+    // inside the short burst slices that carry them).
+    const std::vector<size_t>& slices = by_track[static_cast<size_t>(e.track)];
+    auto after = std::upper_bound(slices.begin(), slices.end(), e.time_ps,
+                                  [&](uint64_t time, size_t j) { return time < events_[j].time_ps; });
+    for (int steps = 0; after != slices.begin() && steps < 64; ++steps) {
+      const Event& s = events_[*--after];
+      if (e.time_ps < s.time_ps + s.duration_ps) {
+        lane_of[i] = lane_of[*after];
+        break;
+      }
+    }
+  }
+  return lane_of;
+}
+
+size_t ChromeTrace::lanes(int track) const {
+  if (lane_counts_.size() != tracks_.size() + 1) layout_lanes();
+  return track >= 1 && static_cast<size_t>(track) < lane_counts_.size() ? lane_counts_[static_cast<size_t>(track)] : 1;
+}
+
 std::string ChromeTrace::dump() const {
+  const std::vector<uint32_t> lane_of = layout_lanes();
+  // Lane 0 keeps the track's own tid; further lanes get tids after all tracks.
+  std::vector<std::vector<int>> lane_tid(tracks_.size() + 1);
+  int next_tid = static_cast<int>(tracks_.size()) + 1;
+  for (size_t t = 1; t <= tracks_.size(); ++t) {
+    lane_tid[t].push_back(static_cast<int>(t));
+    for (size_t lane = 1; lane < lane_counts_[t]; ++lane) lane_tid[t].push_back(next_tid++);
+  }
+  // Written in time order (at one time, longer slices first), which some viewers need to
+  // nest slices that start together.
+  std::vector<size_t> order(events_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Event &x = events_[a], &y = events_[b];
+    return x.time_ps != y.time_ps ? x.time_ps < y.time_ps : x.duration_ps > y.duration_ps;
+  });
+
   std::vector<std::string> quoted_names;
   quoted_names.reserve(names_.size());
   for (const std::string& n : names_) quoted_names.push_back(quoted(n));
@@ -104,20 +174,26 @@ std::string ChromeTrace::dump() const {
   out.reserve(256 + events_.size() * 96);
   out += "{\"traceEvents\":[\n";
   out += "{\"ph\":\"M\"" + pid + ",\"name\":\"process_name\",\"args\":{\"name\":\"chip\"}}";
-  for (size_t i = 0; i < tracks_.size(); ++i) {
-    const std::string thread = ",\n{\"ph\":\"M\"" + pid + ",\"tid\":" + std::to_string(i + 1);
-    out += thread + ",\"name\":\"thread_name\",\"args\":{\"name\":" + quoted(tracks_[i]) + "}}";
-    // Keep tracks in registration order rather than the viewer's alphabetical one.
-    out += thread + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" + std::to_string(i + 1) + "}}";
+  for (size_t t = 1; t <= tracks_.size(); ++t) {
+    for (size_t lane = 0; lane < lane_tid[t].size(); ++lane) {
+      const std::string thread = ",\n{\"ph\":\"M\"" + pid + ",\"tid\":" + std::to_string(lane_tid[t][lane]);
+      const std::string label = lane == 0 ? tracks_[t - 1] : tracks_[t - 1] + " #" + std::to_string(lane + 1);
+      out += thread + ",\"name\":\"thread_name\",\"args\":{\"name\":" + quoted(label) + "}}";
+      // Keep tracks in registration order rather than the viewer's alphabetical one, each
+      // track's sub-tracks right under it.
+      out += thread + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
+             std::to_string(t * 1000 + lane) + "}}";
+    }
   }
-  for (const Event& e : events_) {
+  for (const size_t index : order) {
+    const Event& e = events_[index];
     out += ",\n{\"ph\":\"";
     out += e.phase;
     out += '"';
     out += pid;
     if (e.phase != 'C') {
       out += ",\"tid\":";
-      out += std::to_string(e.track);
+      out += std::to_string(lane_tid[static_cast<size_t>(e.track)][lane_of[index]]);
     }
     out += ",\"name\":";
     out += quoted_names[e.name];

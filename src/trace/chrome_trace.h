@@ -10,7 +10,15 @@
 // into the file's otherData so a truncated trace says so.
 //
 // Times are integer picoseconds in and microseconds out (the format's unit), printed
-// exactly with six fractional digits.
+// exactly with six fractional digits, so a slice's end (ts + dur) is exactly the next
+// back-to-back slice's start.
+//
+// Viewers (Perfetto, speedscope, chrome://tracing) need the slices of one thread either
+// disjoint or nested. A resource can hold overlapping work (a tile's write drivers pulse
+// several rows at once, a router's bursts queue behind each other), so at dump time each
+// track's slices are laid out on lanes: a slice goes on the first lane where it nests
+// inside, or follows, what is open there, and a track that needs more than one lane gets
+// sub-tracks "<track> #2", "#3", ... sorted right after it.
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -54,6 +62,8 @@ class ChromeTrace {
 
   // {"traceEvents":[...], "displayTimeUnit":"ns", "otherData":{...}}
   std::string dump() const;
+  // Lanes a track's slices were laid out on by the last layout (1 when they all nest).
+  size_t lanes(int track) const;
   void write(const std::string& path) const;  // via write_file_atomically
 
  private:
@@ -68,6 +78,8 @@ class ChromeTrace {
     char phase;
   };
   bool admit();
+  // For each event, the lane of its track it is drawn on (0 for counters).
+  std::vector<uint32_t> layout_lanes() const;
   void push(char phase, int track, NameId name, uint64_t time_ps, uint64_t duration_ps, uint64_t flow_id,
             std::initializer_list<Arg> args);
 
@@ -80,6 +92,7 @@ class ChromeTrace {
   std::unordered_map<std::string, NameId> name_ids_;
   std::vector<std::string> tracks_;  // tid = index + 1
   std::vector<std::pair<std::string, std::string>> metadata_;
+  mutable std::vector<size_t> lane_counts_;  // per track, from the last layout
 };
 
 }  // namespace mx

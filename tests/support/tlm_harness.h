@@ -1,6 +1,7 @@
 #pragma once
 // A stand-in initiator for module tests: it binds to one target socket and sends one
-// operation at a time, the way the chip's sequencer does (one payload, data pointer to the op).
+// request at a time the way the chip's initiators do (chip_ops.h's transact: the request as
+// the payload's extension, the start as the delay).
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
@@ -13,15 +14,12 @@ class Harness : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Harness> out;
   explicit Harness(sc_core::sc_module_name name) : sc_module(name), out("out") {}
 
-  // Returns the annotated delay in picoseconds.
+  // Starts `op` at chip time `start_ps`; returns the chip time it finished.
   template <typename Op>
-  uint64_t send(Op& op) {
-    bind_op(payload_, op);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    out->b_transport(payload_, delay);
-    EXPECT_EQ(payload_.get_response_status(), tlm::TLM_OK_RESPONSE);
-    return delay.value();
+  uint64_t send(Op& op, uint64_t start_ps = 0) {
+    return transact(out, payload_, op, start_ps);
   }
+  tlm::tlm_generic_payload& payload() { return payload_; }
 
  private:
   tlm::tlm_generic_payload payload_;

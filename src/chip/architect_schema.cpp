@@ -1,0 +1,20 @@
+#include "chip/architect_schema.h"
+
+#include "config/config.h"
+#include "config/schema_keys.h"
+
+namespace mx {
+
+using namespace keys;
+
+void add_architect_keys(Schema& s) {
+  s.add(choice("power.gating", "none", {"none", "idle_blocks"},
+               "static energy: none = every block leaks for the whole chip time; idle_blocks = a block is "
+               "power-gated while idle, leaking only while busy plus one wake-up per sample it works in "
+               "(needs the chip's per-block busy times)"));
+  s.add(number("power.wakeup_ns", 10, 0, 1e9,
+               "idle_blocks: leakage-time equivalent of one wake-up (recharging a gated block's rails); "
+               "assumed, of the order of the tens of ns power-gating studies report"));
+}
+
+}  // namespace mx
