@@ -6,6 +6,7 @@
 
 #include "common/build_info.h"
 #include "common/error.h"
+#include "tb/lifetime.h"
 #include "tb/architect_summary.h"
 #include "tb/timed_runner.h"
 #include "chip/chip_costs.h"
@@ -176,7 +177,14 @@ json replay_network(const Config& config, const TaskSequence& sequence, Network&
   FunctionalRunner functional(network);
   if (config.get_string("mode") == "timed") timed = std::make_unique<TimedRunner>(config, network, trace_dir);
   SampleRunner& runner = timed ? static_cast<SampleRunner&>(*timed) : functional;
-  const ReplayResult replay = replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
+  const Schedule schedule = schedule_from_config(config, sequence.tasks.size());
+  LifetimeReplay life;
+  if (schedule.enabled())
+    life = replay_lifetime(sequence.tasks, config.get_uint("task.epochs"), runner, schedule,
+                           {&network.array(0), &network.array(1)}, on_progress);
+  const ReplayResult replay = schedule.enabled()
+                                  ? life.replay
+                                  : replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
 
   json s;
   const SynapseArray* arrays[2] = {&network.array(0), &network.array(1)};
@@ -192,6 +200,8 @@ json replay_network(const Config& config, const TaskSequence& sequence, Network&
     add_architect_summary(config, timed->chip(), s);
     if (!trace_dir.empty()) timed->write_traces(trace_dir);
   }
+  s["device"]["reads"] = device_read_report(config, {arrays[0], arrays[1]});
+  if (schedule.enabled()) s["lifetime"] = lifetime_summary(life, schedule, lifetime_power(config, s), {arrays[0], arrays[1]});
   return s;
 }
 

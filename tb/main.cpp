@@ -20,6 +20,7 @@
 #include "config/schema_print.h"
 #include "hw/hw_rng.h"
 #include "tb/architect_summary.h"
+#include "tb/device_command.h"
 #include "tb/experiment.h"
 #include "tb/presets_command.h"
 #include "tb/recost_command.h"
@@ -44,6 +45,7 @@ const char* kUsage =
     "       metaxbar recost RUN_DIR [--tech FILE] [--set tech.ENTRY.FIELD=V]... [--out DIR] [--corners]\n"
     "                                         re-price a timed run under another tech table\n"
     "       metaxbar presets                  list the configs/ presets with their descriptions\n"
+    "       metaxbar device fit RAW.csv [--out DIR] [--levels N]   level and transition tables from cycling data\n"
     "       metaxbar --version                version and git commit\n"
     "       metaxbar COMMAND --help           a command's options and an example\n";
 
@@ -269,6 +271,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (all[0] == "config") return config_command(rest);
     if (all[0] == "sweep") return mx::sweep_command(rest);
     if (all[0] == "report") return report_command(argv, asks_for_help(rest));
+    if (all[0] == "device") return mx::device_command(rest);
     if (all[0] == "presets") return mx::presets_command(rest);
     if (all[0] == "recost") return mx::recost_command(rest);
     std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);

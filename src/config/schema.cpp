@@ -4,6 +4,7 @@
 #include "chip/chip_schema.h"
 #include "config/config.h"
 #include "config/schema_keys.h"
+#include "device/device_schema.h"
 #include "qnn/qnn_schema.h"
 #include "trace/trace_window.h"
 #include "chip/architect_schema.h"
@@ -102,7 +103,6 @@ Schema build_run_schema() {
   s.add(number("device.stuck_at_high", 0, 0, 1, "fraction of devices stuck at the highest conductance"));
   s.add(integer("device.endurance_cycles", 0, 0, 1e15,
                 "write pulses after which a device wears out and stops changing; 0 = unlimited"));
-  s.add(number("device.read_noise", 0, 0, 1, "relative sigma of a controller read of a device"));
   s.add(number("device.nonlinearity", 0, 0, 1,
                "soft-bound update nonlinearity: a pulse toward a bound fails with probability "
                "nonlinearity x (closeness to that bound)"));
@@ -148,6 +148,7 @@ Schema build_run_schema() {
   add_trace_window_keys(s);
   add_architect_keys(s);
   add_chip_keys(s);
+  add_device_keys(s);
   return s;
 }
 

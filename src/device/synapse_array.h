@@ -4,10 +4,13 @@
 // devices in parallel (SPEC §1.6). The array keeps each device's actual resistance — the
 // physical state — and a cached weight per synapse that the read path uses.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/random.h"
+#include "device/drift.h"
 #include "device/level_table.h"
+#include "device/transition_table.h"
 
 namespace mx {
 
@@ -18,8 +21,26 @@ struct DeviceOptions {
   double stuck_at_low = 0.0;     // fraction of devices stuck at level 0
   double stuck_at_high = 0.0;    // fraction of devices stuck at the top level
   uint64_t endurance_cycles = 0; // pulses until a device wears out; 0 = never
-  double read_noise = 0.0;       // relative sigma of a controller read
+  double read_noise = 0.0;       // lognormal sigma of every device read (controller and inference)
   double nonlinearity = 0.0;     // soft-bound failure probability scale
+  DriftParams drift;
+  double wire_r_ohm = 0.0;       // word/bit line resistance per cell segment (IR drop); 0 = ideal
+  size_t tile_rows = 256, tile_cols = 256;  // the tiles the layer is cut into (IR drop, read tallies)
+  uint64_t noise_seed = 0;       // keys the per-read noise and the drift exponents
+  std::shared_ptr<const TransitionTable> transitions;  // measured pulse outcomes; null = one level
+};
+
+// What the reads of an array have drawn: the sum over every device read of drive² x G (a
+// read of a device at drive x for the read pulse dissipates V² x² G t), kept in fixed point
+// so that the sum is exact whatever order the tiles add it in.
+struct ReadTally {
+  static constexpr double kSiemensPerUnit = 1e-15;  // conductance unit: 1 fS
+  static constexpr double kDriveScale = 65536.0;    // drive² unit: 2^-16
+  __int128 conductance = 0;  // in kSiemensPerUnit / kDriveScale
+  uint64_t device_reads = 0;
+  double conductance_s() const {
+    return static_cast<double>(conductance) * kSiemensPerUnit / kDriveScale;
+  }
 };
 
 struct PulseResult {
@@ -46,6 +67,37 @@ class SynapseArray {
   // A controller read of one synapse (read noise applied per device when configured).
   float read_weight(size_t row, size_t col, Rng& rng) const;
 
+  // Reads in which each device's conductance counts one by one: read noise per read, or IR
+  // drop along the wires. Without them a read adds the cached weights.
+  bool per_read_effects() const { return options_.read_noise > 0 || options_.wire_r_ohm > 0; }
+  // An inference read of synapse (row, col): every device through the bounded read noise,
+  // keyed by the synapse's read count (the same draw in both modes, whatever the tile order).
+  float inference_weight(size_t row, size_t col) const;
+  // The conductance of a synapse whose weight is w (the inverse of weight_of_conductance).
+  double conductance_of_weight(double w) const { return (w + r_f_ / r_b_) / r_f_; }
+  // The physical conductance range of one device: the table's outermost levels, 3 sigma out.
+  double g_min_s() const { return g_min_s_; }
+  double g_max_s() const { return g_max_s_; }
+
+  // Read accounting: a read driving `rows` at drive x over columns [col_begin, col_end)
+  // (tile-aligned: the sums per row tile are cached), or one synapse at a time.
+  void tally_rows(const uint32_t* rows_begin, const uint32_t* rows_end, const float* x, size_t col_begin,
+                  size_t col_end) const;
+  void tally_synapse(double g_siemens, float x) const;
+  const ReadTally& read_tally() const { return tally_; }
+
+  // The deployment clock (seconds since the chip was first programmed): writes record it,
+  // and moving it lets every device drift for the time since its last write. Both modes move
+  // it at the same task and evaluation events, never from the timed model's clock.
+  void set_clock(double t_s);
+  // Moves the clock writes are stamped with, without re-evaluating the drift of every device
+  // (a training sample's time; the next set_clock catches the drift up).
+  void stamp_clock(double t_s) { clock_s_ = t_s; }
+  double clock_s() const { return clock_s_; }
+  // Drift exponent and time of the last write of device k of synapse (row, col).
+  float drift_exponent(size_t row, size_t col, unsigned k) const { return nu_[device_index(row, col, k)]; }
+  double last_write_s(size_t row, size_t col, unsigned k) const { return t_write_[device_index(row, col, k)]; }
+
   // One write pulse on device k of synapse (row, col): read the device, snap to the nearest
   // level, move one level in `direction` (+1 SET / -1 RESET, clamped at the ends) and
   // redraw the resistance from that level's distribution (cycle-to-cycle variability).
@@ -68,6 +120,9 @@ class SynapseArray {
   }
   void refresh_weight(size_t row, size_t col);
   void initialise(Rng& rng);
+  // Records a newly programmed resistance: its drift starts now, with a fresh exponent.
+  void programmed(size_t index, float r);
+  float noisy_conductance(float r, double z) const;
 
   size_t rows_, cols_;
   LevelTable table_;
@@ -77,6 +132,17 @@ class SynapseArray {
   std::vector<float> weight_;
   std::vector<uint32_t> writes_;
   std::vector<uint8_t> stuck_;  // empty when no device can be stuck
+  double g_min_s_ = 0, g_max_s_ = 0;
+  DriftModel drift_;
+  double clock_s_ = 0;
+  std::vector<float> r_programmed_;  // drift only: the resistance right after the last write
+  std::vector<double> t_write_;      // drift only: clock of the last write
+  std::vector<float> nu_;            // drift only: exponent drawn at the last write
+  size_t col_tiles_ = 1;
+  std::vector<int64_t> g_units_;          // per synapse: conductance in ReadTally units (x drive scale 1)
+  std::vector<int64_t> row_tile_units_;   // per row and column tile: sum of g_units_
+  mutable std::vector<uint32_t> reads_;   // read noise only: inference reads per synapse
+  mutable ReadTally tally_;
 };
 
 }  // namespace mx
