@@ -300,9 +300,12 @@ TEST(IdxErrors, ZeroAndAbsurdDimensions) {
   write_bytes(dir.file("huge"), raw_idx({0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}, {}));
   expect_error([&] { read_idx(dir.file("huge")); },
                {dir.file("huge"), "4294967295x4294967295x4294967295x4294967295", "at most"});
-  // Plausible header, tiny file: a truncation, found without a 4 GB allocation.
-  write_bytes(dir.file("liar"), raw_idx({65536, 256, 256}, counting(5)));
+  // Plausible header at the 2^28-item cap, tiny file: a truncation, found without a 256 MB
+  // allocation; one item more is refused from the header alone.
+  write_bytes(dir.file("liar"), raw_idx({4096, 256, 256}, counting(5)));
   expect_error([&] { read_idx(dir.file("liar")); }, {dir.file("liar"), "truncated", "file holds 5 bytes"});
+  write_bytes(dir.file("bomb"), raw_idx({4097, 256, 256}, counting(5)));
+  expect_error([&] { read_idx(dir.file("bomb")); }, {dir.file("bomb"), "4097x256x256", "at most 268435456 items"});
 }
 
 TEST(IdxErrors, TrailingBytes) {
