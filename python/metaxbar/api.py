@@ -57,7 +57,7 @@ def run(config, seed=None, mode=None, set=None, out=None):
     return Result(folder, stdout=stdout)
 
 
-def sweep(spec, out, jobs=None, shard=None, allow_mixed=False):
+def sweep(spec, out, jobs=None, shard=None):
     """Runs a design-space sweep: `metaxbar sweep SWEEP.json --out OUT [-j N] [--shard I/N]`.
 
     spec: a path to a sweep file, or a dict (written to OUT/sweep-spec.json); its "base" is a
@@ -70,8 +70,6 @@ def sweep(spec, out, jobs=None, shard=None, allow_mixed=False):
         args += ["-j", int(jobs)]
     if shard is not None:
         args += ["--shard", shard]
-    if allow_mixed:
-        args += ["--allow-mixed"]
     stdout = call(args)
     return SweepResult(out, stdout=stdout)
 
