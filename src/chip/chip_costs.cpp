@@ -47,12 +47,12 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   const TechEntry& read = tech.at("rram_read");
   c.device_read_aj = to_attojoules(read.energy_pj);
   c.settle_ps = to_ps(read.latency_ns);
-  // An ideal converter stands for no particular circuit: the tech table's adc_conversion_0bit
-  // entry prices it (as the 8-bit reference converter), and it ships adc.ideal_bits per
-  // partial sum, so its bill and its mesh traffic describe one stated part.
+  // An ideal converter stands for no particular circuit: it is priced, built (area_power) and
+  // shipped over the mesh as one adc.ideal_bits converter, so its bill, its area and its traffic
+  // describe one stated part.
   const unsigned adc_bits = static_cast<unsigned>(config.get_uint("adc.bits"));
   const unsigned costed_adc_bits = adc_bits ? adc_bits : static_cast<unsigned>(config.get_uint("adc.ideal_bits"));
-  const TechEntry adc = tech.adc_conversion(adc_bits);
+  const TechEntry adc = tech.adc_conversion(costed_adc_bits);
   c.conversion_aj = to_attojoules(adc.energy_pj);
   c.conversion_ps = to_ps(adc.latency_ns);
   c.columns_per_adc = static_cast<unsigned>(config.get_uint("adc.columns_per_adc"));

@@ -33,8 +33,8 @@ void add_chip_keys(Schema& s) {
   s.add(boolean("chip.pipeline", false,
                 "false: a barrier per time step; true: layer l+1 of step t overlaps layer l of step t+1"));
   s.add(integer("adc.ideal_bits", 8, 1, 16,
-                "bits per partial sum an ideal converter (adc.bits = 0) ships over the mesh; it is priced by the "
-                "tech table's adc_conversion_0bit entry (the 8-bit reference converter)"));
+                "the width an ideal converter (adc.bits = 0) stands for: it ships this many bits per partial "
+                "sum over the mesh and is priced and sized by the tech table's adc_conversion_<N>bit entry"));
 }
 
 ChipDescription chip_description(const Config& config) {
