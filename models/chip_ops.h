@@ -159,6 +159,17 @@ uint64_t transact(Socket&& socket, tlm::tlm_generic_payload& payload, Op& reques
   return chip_ps_of(delay);
 }
 
+// `packets` from router `src` to router `dst`, through the initiator's one reused MeshOp.
+template <typename Socket>
+uint64_t send_packets(Socket&& mesh, tlm::tlm_generic_payload& payload, MeshOp& op, unsigned src, unsigned dst,
+                      uint64_t packets, Phase phase, uint64_t start_ps) {
+  op.src = src;
+  op.dst = dst;
+  op.packets = packets;
+  op.phase = phase;
+  return transact(mesh, payload, op, start_ps);
+}
+
 // The request a target serves, or nullptr after answering TLM_COMMAND_ERROR_RESPONSE.
 template <typename Op>
 Op* request_of(tlm::tlm_generic_payload& payload) {

@@ -82,11 +82,7 @@ uint64_t QnnChip::digital_work(Phase phase, uint64_t start_ps) {
 }
 
 uint64_t QnnChip::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
-  mesh_op_.src = src;
-  mesh_op_.dst = dst;
-  mesh_op_.packets = packets;
-  mesh_op_.phase = phase;
-  return transact(mesh, payload_, mesh_op_, start_ps);
+  return send_packets(mesh, payload_, mesh_op_, src, dst, packets, phase, start_ps);
 }
 
 void QnnChip::run_reads(unsigned source, bool transposed, const float* drive, Phase phase, float* out) {
