@@ -3,9 +3,11 @@
 `lifetime` section, from `metaxbar run configs/life/*.json`): the mean accuracy over the
 tasks learned so far at every evaluation, log time axis, task arrivals marked.
 
-    tools/plot_lifetime.py RUN_DIR... [--out FIGURE.png]
+    tools/plot_lifetime.py RUN_DIR... [--out FIGURE.png] [--no-plot]
 
-The numbers are the simulator's; this script only draws them."""
+It also prints, per run, the mean accuracy at every evaluation and the energy figures of the
+`lifetime` section (energy per day, average power, battery life). The numbers are the
+simulator's; this script only prints and draws them."""
 import argparse
 import json
 import os
@@ -24,11 +26,35 @@ def load(run_dir):
     return summary
 
 
+def print_table(run, s):
+    life = s["lifetime"]
+    print(f'{run}: rule {s["network"].get("rule", "?")}')
+    for e in life["evaluations"]:
+        accuracy = " ".join(f"{a:.4f}" for a in e["accuracy"])
+        print(f'  {e["time_days"]:9.2f} d  tasks {e["after_tasks"]}  mean {e["mean"]:.4f}  per task {accuracy}')
+    energy = life["energy"]
+    if "per_day_j" in energy:
+        life_days = energy.get("battery_life_days")
+        print(f'  energy per day {energy["per_day_j"]:.6g} J, average power {energy["average_power_uw"]:.6g} uW, '
+              f'battery {energy["battery_mwh"]:g} mWh lasts '
+              + (f"{life_days:.6g} d" if life_days is not None else "forever"))
+    else:
+        print(f'  energy: {energy.get("note", "not known")}')
+    wear = life["wear"]
+    print(f'  max writes per device {wear["max_writes_per_device"]}, first device past its rated cycles after '
+          f'{wear["first_device_past_rated_days"]} d')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+")
     parser.add_argument("--out", default="lifetime.png")
+    parser.add_argument("--no-plot", action="store_true", help="print the table only")
     args = parser.parse_args()
+    for run in args.runs:
+        print_table(run, load(run))
+    if args.no_plot:
+        return
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
