@@ -99,7 +99,9 @@ json update_statistics(const SpikingNetwork& network) {
                   {"p_evaluations", a.p_evaluations},
                   {"m_reads", a.m_reads},
                   {"m_writes", a.m_writes},
-                  {"accumulator_updates", a.acc_updates}});
+                  {"accumulator_updates", a.acc_updates},
+                  {"verify_reads", a.verify_reads},
+                  {"verify_failures", a.verify_failures}});
   return updates;
 }
 
