@@ -30,6 +30,8 @@ ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan
                    const ContextMaker& make_context)
     : sc_module((set_chip_time_resolution(), name)), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
   trace_window_ = TraceWindow(config);
+  vcd_window_ = TraceWindow(config.get_uint("trace.window_start"), config.get_uint("trace.vcd_window_samples"),
+                            config.get_string("trace.window_phase") == "train");
   ChipContext& context = *context_;
   sample_track_ = context.timeline.track("samples");
   train_name_ = context.timeline.name("train sample");
@@ -38,6 +40,7 @@ ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan
   inference_key_ = context.timeline.name("inference");
   learning_key_ = context.timeline.name("learning");
   last_component_aj_.assign(context.ledger.component_count(), 0);
+  context.timeline.set_enabled(false);
   // A training sample is ~10^5-10^6 ps of chip time: the kernel catches up a few times per
   // sample, and at every sample's end.
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time::from_value(kQuantumPs));
@@ -48,19 +51,31 @@ ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan
 
 ChipBase::~ChipBase() { close_vcd(); }
 
-void ChipBase::close_vcd() {
-  if (!vcd_) return;
-  sc_core::sc_close_vcd_trace_file(vcd_);
-  vcd_ = nullptr;
-  std::rename((vcd_path_ + ".partial.vcd").c_str(), (vcd_path_ + ".vcd").c_str());
+void ChipBase::close_vcd() { context_->waves.reset(); }
+
+void ChipBase::write_vcd() {
+  if (!context_->waves) return;
+  context_->waves->writer().write(vcd_path_ + ".vcd");
+  close_vcd();
 }
 
 void ChipBase::open_vcd(const std::string& path) {
   vcd_path_ = path;
-  vcd_ = sc_core::sc_create_vcd_trace_file((path + ".partial").c_str());
-  // The VCD's unit is the kernel's resolution: every time the kernel reaches is representable.
-  vcd_->set_time_unit(1, sc_core::SC_PS);
-  trace_signals(vcd_);
+  ChipContext& context = *context_;
+  context.waves = std::make_unique<TrackWaves>(context.timeline, kMaxVcdChanges);
+  TrackWaves& waves = *context.waves;
+  waves.writer().set_top(basename());
+  waves.writer().add_comment("samples: " + vcd_window_.describe() +
+                             " (trace.window_start, trace.window_phase, trace.vcd_window_samples)");
+  waves.writer().add_comment("busy: intervals of the block in progress (>1: overlapping work); the other "
+                             "counts of a block: its work of that kind in progress");
+  // The sequencer's own signals first, then every block, so an idle block has its `busy` too.
+  sample_signal_.attach(waves, "sequencer", &now_ps_);
+  task_signal_.attach(waves, "sequencer", &now_ps_);
+  training_signal_.attach(waves, "sequencer", &now_ps_, 1);
+  trace_signals(waves);
+  for (int track = 1; track <= static_cast<int>(context.timeline.track_count()); ++track)
+    if (track != sample_track_) waves.declare(track);
 }
 
 void ChipBase::run_job(const std::function<void()>& job) {
@@ -72,12 +87,16 @@ void ChipBase::run_job(const std::function<void()>& job) {
 
 SampleResult ChipBase::run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
   SampleResult result;
-  context_->recording = trace_window_.admit(target >= 0);
+  const bool timeline = trace_window_.admit(target >= 0), waves = vcd_window_.admit(target >= 0);
+  context_->timeline.set_enabled(timeline);
+  if (context_->waves) context_->waves->recording = waves;
+  context_->recording = timeline || (waves && context_->waves != nullptr);
   run_job([&] { result = sample(image, permutation, target); });
   return result;
 }
 
 void ChipBase::begin_task(size_t task_index) {
+  task_index_ = task_index;
   run_job([&] { start_task(task_index); });
 }
 
@@ -97,6 +116,9 @@ void ChipBase::sequencer() {
 
 SampleResult ChipBase::sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
   const uint64_t sample_start = now_ps_;
+  sample_signal_.write(sample_costs_.size());
+  task_signal_.write(task_index_);
+  training_signal_.write(target >= 0);
   SampleResult result = simulate_sample(image, permutation, target);
   SampleCost cost;
   cost.training = target >= 0;

@@ -1,16 +1,18 @@
 #pragma once
 // What every block of the chip shares: the energy ledger (one component per kind of block),
-// the per-operation costs, and the timeline recorder, which is on only for the samples in
-// the trace window.
+// the per-operation costs, and the trace recorders — the timeline and, with trace.vcd, the
+// waveforms — each on only for the samples of its window.
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "chip/chip_costs.h"
 #include "hw/energy_ledger.h"
 #include "trace/chrome_trace.h"
+#include "trace/track_waves.h"
 
 namespace mx {
 
@@ -63,8 +65,9 @@ struct ChipContext {
   EnergyLedger ledger;
   ChipComponents components{};
   ChipCosts costs;
-  ChromeTrace timeline;
-  bool recording = false;
+  ChromeTrace timeline;  // enabled inside trace.window_samples
+  std::unique_ptr<TrackWaves> waves;  // trace.vcd; recording inside trace.vcd_window_samples
+  bool recording = false;  // either of them records this sample
   std::deque<BlockRecord> blocks;  // stable addresses: blocks keep a pointer to their record
 
   BlockRecord& add_block(const std::string& name, const std::string& kind, int layer = -1) {
@@ -112,9 +115,11 @@ struct ChipContext {
     return ids;
   }
 
-  // A busy interval on a named track of the timeline, when recording.
+  // A busy interval on a named track, for the timeline and the waveforms, when recording.
   void slice(int track, ChromeTrace::NameId name, uint64_t start_ps, uint64_t end_ps) {
-    if (recording && end_ps > start_ps) timeline.slice(track, name, start_ps, end_ps - start_ps);
+    if (!recording || end_ps <= start_ps) return;
+    timeline.slice(track, name, start_ps, end_ps - start_ps);
+    if (waves) waves->interval(track, name, start_ps, end_ps);
   }
 };
 
