@@ -1,7 +1,9 @@
 #include "models/chip_base.h"
 
 #include <cstdio>
+#include <utility>
 
+#include "chip/chip_costs.h"
 #include "common/error.h"
 #include "config/config.h"
 #include "models/chip_ops.h"
@@ -19,6 +21,45 @@ Floorplan plan_chip(const Config& config, const SynapseArray& layer0, const Syna
                         static_cast<unsigned>(config.get_uint("mesh.height")));
 }
 
+namespace {
+
+std::string shown(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+}  // namespace
+
+void check_chip_latencies(const Config& config, const ChipCosts& c) {
+  const Tech tech = load_tech(config);
+  for (const std::string& name : tech.names())
+    if (!(tech.at(name).latency_ns <= kMaxOperationNs))
+      throw Error("tech entry '" + name + "': latency_ns " + shown(tech.at(name).latency_ns) +
+                  " is above 1e6 ns (1 ms), the most one operation may take so that the chip's 64-bit "
+                  "picosecond clock cannot overflow");
+  const std::pair<const char*, uint64_t> derived[] = {
+      {"the clock cycle (clock.frequency_hz)", c.cycle_ps},
+      {"a row drive (dac_row_drive x dac.bits cycles)", c.row_drive_ps},
+      {"a read's settling (rram_read)", c.settle_ps},
+      {"an ADC conversion (adc.bits)", c.conversion_ps},
+      {"a draw (rng cycles x the clock cycle)", c.rng_draw_ps},
+      {"a controller operation", c.controller_op_ps},
+      {"an SRAM access (sram_read_bit, in clock cycles)", c.sram_access_ps},
+      {"a weight read (rram_read)", c.weight_read_ps},
+      {"a write pulse (rram_set, rram_reset)", c.pulse_ps},
+      {"a verify read (rram_read)", c.verify_ps},
+      {"an east-west hop (router_hop_east_west)", c.mesh.east_west.latency_ps},
+      {"a north-south hop (router_hop_north_south)", c.mesh.north_south.latency_ps},
+      {"a delivery (router_in_tile)", c.mesh.local.latency_ps},
+      {"a packet's serialization (the clock cycle)", c.mesh.serialization_ps}};
+  for (const auto& [what, ps] : derived)
+    if (ps > kMaxDerivedPs)
+      throw Error(std::string("chip time: ") + what + " takes " + std::to_string(ps) +
+                  " ps, above the 1.6e10 ps (16 ms) one operation may take so that the 64-bit picosecond "
+                  "clock cannot overflow");
+}
+
 void set_chip_time_resolution() {
   static bool set = false;
   if (set) return;
@@ -29,6 +70,7 @@ void set_chip_time_resolution() {
 ChipBase::ChipBase(sc_core::sc_module_name name, const Config& config, Floorplan floorplan,
                    const ContextMaker& make_context)
     : sc_module((set_chip_time_resolution(), name)), floorplan_(std::move(floorplan)), context_(make_context(floorplan_)) {
+  check_chip_latencies(config, context_->costs);
   trace_window_ = TraceWindow(config);
   vcd_window_ = TraceWindow(config.get_uint("trace.window_start"), config.get_uint("trace.vcd_window_samples"),
                             config.get_string("trace.window_phase") == "train");

@@ -49,6 +49,10 @@ class ChipSignal {
   int id_ = -1;
 };
 
+// Every tech latency at most 1 ms and every latency the chip derives from them at most 16 ms
+// (models/chip_context.h says why); otherwise an mx::Error naming the entry or the latency.
+void check_chip_latencies(const Config& config, const ChipCosts& costs);
+
 struct SampleCost {
   int64_t total_aj = 0;  // this sample's energy
   uint64_t chip_ps = 0;
