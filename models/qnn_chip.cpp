@@ -57,9 +57,10 @@ QnnChip::~QnnChip() {
   network_.attach(nullptr);
 }
 
-void QnnChip::trace_signals(sc_core::sc_trace_file* file) {
-  sc_core::sc_trace(file, reprogram_signal_, "reprograms");
-  sc_core::sc_trace(file, pulse_signal_, "pulses");
+void QnnChip::trace_signals(TrackWaves& waves) {
+  // Written when an update is done: ready_ps_ is then its end.
+  reprogram_signal_.attach(waves, "sequencer", &ready_ps_);
+  pulse_signal_.attach(waves, "sequencer", &ready_ps_);
 }
 
 void QnnChip::start_task(size_t task_index) {
