@@ -75,7 +75,7 @@ uint64_t TileBlock::account_read(size_t driven, size_t sensed, Phase phase, uint
   const ChipComponents& id = context_.components;
   context_.charge(record_, id.row_drivers, phase, c.row_drive_aj * static_cast<int64_t>(driven), driven);
   const uint64_t devices = driven * sensed * array_.n_mem();
-  context_.charge(record_, id.crossbar, phase, c.device_read_aj * static_cast<int64_t>(devices), devices);
+  context_.charge(record_, id.crossbar, phase, device_read_aj(c, context_.ledger, id.crossbar, phase, array_), devices);
   context_.charge(record_, id.adc, phase, c.conversion_aj * static_cast<int64_t>(sensed), sensed);
   const uint64_t done_ps = read_path_.reserve(ready_ps, c.tile_read_ps(sensed));
   if (context_.recording) {

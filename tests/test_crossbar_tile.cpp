@@ -42,6 +42,7 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   TileReadOp op;
   op.rows_begin = rows.data(), op.rows_end = rows.data() + rows.size();
   const uint64_t done = bench.reader.send(op, 5000);
+  const uint64_t read_us = bench.array.read_tally().microsiemens();  // V² G t: the conductance the read drew
 
   std::vector<float> expected(4);
   tile_partial_sums(bench.array, op.rows_begin, op.rows_end, 2, 6, bench.adc, expected.data());
@@ -61,7 +62,9 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   const ChipCosts& c = bench.context.costs;
   const ChipComponents& id = bench.context.components;
   EXPECT_EQ(bench.context.ledger.component_aj(id.row_drivers), 3 * c.row_drive_aj);
-  EXPECT_EQ(bench.context.ledger.component_aj(id.crossbar), 3 * 4 * 2 * c.device_read_aj);  // rows x cols x n_mem
+  EXPECT_GT(read_us, 0u);
+  EXPECT_EQ(bench.context.ledger.component_aj(id.crossbar), static_cast<int64_t>(read_us) * c.read_aj_per_us);
+  EXPECT_EQ(bench.context.ledger.operations(id.crossbar), 3u * 4 * 2);  // rows x cols x n_mem
   EXPECT_EQ(bench.context.ledger.component_aj(id.adc), 4 * c.conversion_aj);
   EXPECT_EQ(done, 5000 + c.tile_read_ps(4));
 }

@@ -213,7 +213,8 @@ const std::vector<EventPrice>& event_prices() {
   static const std::vector<EventPrice> table = [] {
     std::vector<EventPrice> t = {
         {"row_drivers", "driven_row", [](const ChipCosts& c) { return c.row_drive_aj; }},
-        {"crossbar", "device_read", [](const ChipCosts& c) { return c.device_read_aj; }},
+        {"crossbar", "conductance_read_us", [](const ChipCosts& c) { return c.read_aj_per_us; }},
+        {"crossbar", "weight_read", [](const ChipCosts& c) { return c.weight_read_aj; }},
         {"adc", "conversion", [](const ChipCosts& c) { return c.conversion_aj; }},
         {"neuron_cores", "neuron_update", [](const ChipCosts& c) { return c.neuron_update_aj; }},
         {"error_unit", "neuron_update", [](const ChipCosts& c) { return c.neuron_update_aj; }},
