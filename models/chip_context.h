@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,6 +89,8 @@ struct ChipContext {
   std::unique_ptr<TrackWaves> waves;  // trace.vcd; recording inside trace.vcd_window_samples
   bool recording = false;  // either of them records this sample
   std::deque<BlockRecord> blocks;  // stable addresses: blocks keep a pointer to their record
+  // Counts of events the ledger does not tell apart, by phase, for recost (the mesh's hops).
+  std::map<std::string, uint64_t> event_counts[2];
 
   BlockRecord& add_block(const std::string& name, const std::string& kind, int layer = -1) {
     blocks.push_back(BlockRecord{name, kind, layer, 0, 0});

@@ -16,8 +16,6 @@
 
 namespace mx {
 
-namespace {
-
 std::vector<std::pair<int, int>> parse_pairs(const json& value) {
   std::vector<std::pair<int, int>> pairs;
   if (!value.is_array() || value.empty())
@@ -33,6 +31,8 @@ std::vector<std::pair<int, int>> parse_pairs(const json& value) {
   }
   return pairs;
 }
+
+namespace {
 
 std::vector<std::string> parse_dirs(const json& value) {
   std::vector<std::string> dirs;

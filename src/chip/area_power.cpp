@@ -227,6 +227,11 @@ const std::vector<EventPrice>& event_prices() {
         {"digital_unit", "activation", [](const ChipCosts& c) { return c.activation_aj; }},
         {"digital_unit", "gradient_word", [](const ChipCosts& c) { return c.gradient_word_aj; }},
         {"digital_unit", "weight_step", [](const ChipCosts& c) { return c.weight_step_aj; }},
+        // Per packet per link (a burst of n packets over h links is n x h hops), and per
+        // packet delivered into its destination tile.
+        {"noc", "east_west_hop", [](const ChipCosts& c) { return to_attojoules(c.mesh.east_west.energy_pj); }},
+        {"noc", "north_south_hop", [](const ChipCosts& c) { return to_attojoules(c.mesh.north_south.energy_pj); }},
+        {"noc", "delivery", [](const ChipCosts& c) { return to_attojoules(c.mesh.local.energy_pj); }},
     };
     for (const char* sram : kSrams) {
       t.push_back({sram, "read_bit", [](const ChipCosts& c) { return c.sram_read_bit_aj; }});
@@ -253,9 +258,6 @@ std::vector<std::string> component_events(const std::string& component) {
 }
 
 std::vector<int64_t> component_prices(const ChipCosts& costs, const std::string& component) {
-  if (component == "noc")
-    return {to_attojoules(costs.mesh.east_west.energy_pj), to_attojoules(costs.mesh.north_south.energy_pj),
-            to_attojoules(costs.mesh.local.energy_pj)};
   std::vector<int64_t> prices;
   for (const EventPrice& e : event_prices())
     if (component == e.component) prices.push_back(e.price(costs));
