@@ -1,11 +1,23 @@
 #include "models/spike_mesh.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "chip/area_power.h"
+#include "common/error.h"
 
 namespace mx {
 
 SpikeMesh::SpikeMesh(sc_core::sc_module_name name, const MeshSpec& spec, ChipContext& context)
-    : sc_module(name), in("in"), noc_(spec), context_(context), record_(context.add_block(this->name(), "mesh")) {
+    : sc_module(name),
+      in("in"),
+      noc_(spec),
+      context_(context),
+      record_(context.add_block(this->name(), "mesh")),
+      east_west_aj_(event_price_aj(context.costs, "noc", "east_west_hop")),
+      north_south_aj_(event_price_aj(context.costs, "noc", "north_south_hop")),
+      delivery_aj_(event_price_aj(context.costs, "noc", "delivery")) {
   in.register_b_transport(this, &SpikeMesh::transport);
   for (unsigned r = 0; r < noc_.router_count(); ++r)
     router_tracks_.push_back(context_.timeline.track("router " + std::to_string(r)));
@@ -21,7 +33,21 @@ void SpikeMesh::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_ti
   const RouteResult route = noc_.route(op->src, op->dst, inject, op->packets);
   // Busy time of the mesh: the time its packets spent in it, queueing included.
   record_.busy_ps += route.arrival_ps - inject;
-  context_.charge(record_, context_.components.noc, op->phase, to_attojoules(route.energy_pj), op->packets);
+  // Charged as counted: packet-hops and deliveries at their integer prices.
+  const uint64_t east_west = uint64_t{route.east_west_hops} * op->packets;
+  const uint64_t north_south = uint64_t{route.north_south_hops} * op->packets;
+  std::map<std::string, uint64_t>& counts = context_.event_counts[static_cast<int>(op->phase)];
+  counts["east_west_hop"] += east_west;
+  counts["north_south_hop"] += north_south;
+  int64_t aj = 0, term = 0;
+  for (const auto& [price, count] : {std::pair<int64_t, uint64_t>{east_west_aj_, east_west},
+                                     {north_south_aj_, north_south},
+                                     {delivery_aj_, op->packets}})
+    if (count > static_cast<uint64_t>(INT64_MAX) || __builtin_mul_overflow(price, static_cast<int64_t>(count), &term) ||
+        __builtin_add_overflow(aj, term, &aj))
+      throw Error("mesh: one burst's energy overflows the ledger (tech entries router_hop_east_west, "
+                  "router_hop_north_south, router_in_tile)");
+  context_.charge(record_, context_.components.noc, op->phase, aj, op->packets);
   if (context_.recording) {
     context_.slice(router_tracks_[op->src], burst_name_, inject, route.arrival_ps);
     const uint64_t flow = context_.timeline.new_flow_id();

@@ -26,6 +26,9 @@ class SpikeMesh : public sc_core::sc_module {
   MeshNoc noc_;
   ChipContext& context_;
   BlockRecord& record_;
+  // The ledger's prices of a packet's hop and delivery (chip/area_power.h's event table), so
+  // a recost re-prices the recorded hop counts to the attojoule.
+  int64_t east_west_aj_, north_south_aj_, delivery_aj_;
   std::vector<int> router_tracks_;
   ChromeTrace::NameId burst_name_, route_name_;
 };

@@ -134,6 +134,14 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
   // recorded and may be re-costed only under unchanged prices.
   std::vector<EventCount> activity;
   add_activity_events(config, s, activity);
+  // The mesh's packet-hops, as it counted them; its deliveries are the ledger's operations.
+  for (Phase phase : kPhases) {
+    const auto& counted = context.event_counts[static_cast<int>(phase)];
+    for (const char* hop : {"east_west_hop", "north_south_hop"})
+      if (const auto it = counted.find(hop); it != counted.end() && it->second) activity.push_back({"noc", phase, hop, it->second});
+    if (const uint64_t packets = ledger.operations(context.components.noc, phase))
+      activity.push_back({"noc", phase, "delivery", packets});
+  }
   std::vector<EventCount> events;
   json recorded = json::object(), train_aj = json::object(), test_aj = json::object();
   const size_t components = ledger.component_count();
@@ -200,8 +208,9 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
       {"synaptic_ops", ledger.operations(context.components.crossbar) / (n_mem ? n_mem : 1)},
       {"note",
        "what `metaxbar recost` re-prices: event counts per component and phase (priced with the run's own tech "
-       "they give energy_pj exactly), components kept as recorded (their energy needs counts the chip does not "
-       "expose, e.g. the mesh's hops per packet), the block inventory for area and leakage, and the chip times"}};
+       "they give energy_pj exactly; the mesh's as packet-hops per direction and deliveries), components kept as "
+       "recorded (their energy needs counts the chip does not expose), the block inventory for area and leakage, "
+       "and the chip times"}};
   const json priced = price_run(config, s, tech);
   if (priced["energy_pj"]["total_aj"].get<int64_t>() != ledger.total_aj())
     throw Error("internal: the architect's re-priced energy differs from the ledger's");

@@ -16,8 +16,6 @@
 
 namespace mx {
 
-namespace {
-
 std::vector<std::pair<int, int>> parse_pairs(const json& value) {
   std::vector<std::pair<int, int>> pairs;
   if (!value.is_array() || value.empty())
@@ -33,6 +31,8 @@ std::vector<std::pair<int, int>> parse_pairs(const json& value) {
   }
   return pairs;
 }
+
+namespace {
 
 std::vector<std::string> parse_dirs(const json& value) {
   std::vector<std::string> dirs;
@@ -100,7 +100,9 @@ json update_statistics(const SpikingNetwork& network) {
                   {"weight_reads", a.weight_reads},
                   {"m_reads", a.m_reads},
                   {"m_writes", a.m_writes},
-                  {"accumulator_updates", a.acc_updates}});
+                  {"accumulator_updates", a.acc_updates},
+                  {"verify_reads", a.verify_reads},
+                  {"verify_failures", a.verify_failures}});
   return updates;
 }
 

@@ -19,6 +19,8 @@ struct TaskSequence {
   std::vector<Task> tasks;
 };
 TaskSequence build_task_sequence(const Config& config);
+// `task.pairs` as class pairs, each class range-checked as the integer it is.
+std::vector<std::pair<int, int>> parse_pairs(const json& value);
 
 struct RunOutput {
   nlohmann::json summary;

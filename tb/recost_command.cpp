@@ -93,7 +93,29 @@ json recost_run(const std::string& run_dir, const Tech& tech) {
   return result;
 }
 
+void print_recost_help() {
+  std::printf(
+      "%s\n"
+      "Re-price a finished timed run from its recorded event counts (energy by component and phase,\n"
+      "area, leakage, static energy) under another tech table, without re-simulating it. Latency and\n"
+      "throughput stay the run's: an entry whose latency changes is named, and needs a new simulation.\n\n"
+      "options:\n"
+      "  -h [ --help ]        this help\n"
+      "  --tech FILE          the tech table to price with (default: the run's own, from summary.json)\n"
+      "  --set tech.E.F=V     override one field of one entry (energy_pj, area_um2, leakage_uw, ...),\n"
+      "                       or tech.node_nm=V; repeatable\n"
+      "  --corners            also price the table's min and max corners: figures as value [min, max]\n"
+      "  --out DIR            where recost.json goes (default RUN_DIR/recost)\n"
+      "\nexample:\n"
+      "  metaxbar recost traces/calibration --set tech.adc_conversion_8bit.energy_pj=3.2 --corners\n",
+      kRecostUsage);
+}
+
 int recost_command(const std::vector<std::string>& args) {
+  if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+    print_recost_help();
+    return 0;
+  }
   std::string run_dir, tech_file, out_dir;
   std::vector<std::string> sets;
   bool corners = false;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include <boost/program_options.hpp>
@@ -17,6 +18,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "tb/sweep.h"
+#include "tb/sweep_check.h"
 #include "tb/tool_paths.h"
 
 namespace mx {
@@ -26,7 +28,7 @@ namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
 const char* kSweepUsage =
-    "usage: metaxbar sweep SWEEP.json [--out DIR] [-j N] [--shard I/N] [--list]\n"
+    "usage: metaxbar sweep SWEEP.json [--out DIR] [-j N] [--shard I/N] [--replace] [--allow-mixed] [--list]\n"
     "       metaxbar sweep SWEEP.json [--out DIR] --slurm [--partition P] [--time T] [--cpus-per-task C]\n"
     "                                 [--shards N] [--no-submit]\n"
     "       metaxbar sweep merge DIR...\n";
@@ -101,6 +103,14 @@ int conclude(const std::string& what, const std::vector<ResultRow>& rows, size_t
   std::printf("%s: %zu points: %zu ok, %zu failed", what.c_str(), rows.size(), rows.size() - failed, failed);
   if (reused) std::printf(" (%zu finished in an earlier run)", reused);
   std::printf("; wrote %s\n", table.c_str());
+  std::map<std::string, size_t> builds;
+  for (const auto& row : rows)
+    if (row.status == "ok") ++builds[row.build];
+  if (builds.size() > 1) {
+    std::printf("%s: points from %zu builds (the table's build column):", what.c_str(), builds.size());
+    for (const auto& [build, count] : builds) std::printf(" %zu by %s;", count, build.c_str());
+    std::printf("\n");
+  }
   if (!failed) return 0;
   std::printf("%s: FAILED: %zu of %zu points failed; first: %s (seed %llu): %s\n", what.c_str(), failed, rows.size(),
               first_failure->point.c_str(), static_cast<unsigned long long>(first_failure->seed),
@@ -187,6 +197,7 @@ int sweep_command(const std::vector<std::string>& args) {
       "out", po::value<std::string>(), "output directory (default traces/sweep-<name>)")(
       "jobs,j", po::value<long long>(), "worker processes (default: the number of CPUs)")(
       "replace", "take over a folder that holds another sweep (deletes its tables and points)")(
+      "allow-mixed", "keep finished points that another metaxbar build computed (recorded in the build column)")(
       "shard", po::value<std::string>(), "run the points with index % N == I")(
       "list", "print the points and exit")("slurm", "write an sbatch array script and submit it")(
       "partition", po::value<std::string>(), "Slurm partition")("time", po::value<std::string>(), "Slurm time limit")(
@@ -217,6 +228,7 @@ int sweep_command(const std::vector<std::string>& args) {
     list_points(sweep, shard);
     return 0;
   }
+  check_sweep_points(sweep);  // before a folder is touched: a refused sweep leaves earlier results as they were
   const std::string out_dir =
       vm.count("out") ? vm["out"].as<std::string>() : "traces/sweep-" + fs::path(sweep_path).stem().string();
   if (slurm) {
@@ -233,6 +245,7 @@ int sweep_command(const std::vector<std::string>& args) {
   run.out_dir = out_dir;
   run.jobs = jobs;
   run.replace = vm.count("replace") > 0;
+  run.allow_mixed = vm.count("allow-mixed") > 0;
   run.shard = shard;
   run.executable = self_executable();
   const bool interactive = ::isatty(STDERR_FILENO);

@@ -105,11 +105,13 @@ std::string exit_description(int status) {
   return "exited with status " + std::to_string(WEXITSTATUS(status)) + " without writing summary.json";
 }
 
-bool has_summary(const std::string& dir) {
+json read_summary(const std::string& dir) {
   bool present = false;
   const std::string text = read_text(dir + "/summary.json", &present);
-  return present && json::parse(text, nullptr, false).is_object();
+  return present ? json::parse(text, nullptr, false) : json();
 }
+
+bool has_summary(const std::string& dir) { return read_summary(dir).is_object(); }
 
 // Writes config.json of each point to run; refuses a directory whose finished run was made
 // from another config (the sweep file changed its base or overrides since). A refusal
@@ -120,7 +122,13 @@ std::vector<size_t> prepare_points(const Sweep& sweep, const SweepRunOptions& op
     if (!options.shard.contains(point.index)) continue;
     const std::string dir = point_dir(options.out_dir, point);
     const json config = sweep.point_config(point);
-    if (has_summary(dir)) {
+    if (const json summary = read_summary(dir); summary.is_object()) {
+      // A number another build computed is not comparable without saying so: the model
+      // may have changed between the builds.
+      const std::string theirs = build_label(summary), ours = this_build_label();
+      if (theirs != ours && !options.allow_mixed)
+        throw Error(dir + ": finished by metaxbar " + theirs + ", this is metaxbar " + ours +
+                    "; delete that point's folder to recompute it, or --allow-mixed to keep it");
       bool present = false;
       const std::string text = read_text(dir + "/config.json", &present);
       const json recorded = present ? json::parse(text, nullptr, false) : json();

@@ -29,6 +29,9 @@ struct SweepRunOptions {
   std::string executable;  // the metaxbar binary a point runs in
   std::function<void(const SweepProgress&)> on_progress;  // after every change, and every second
   bool replace = false;  // take over a folder that holds another sweep (its tables and points go)
+  // Keep finished points that another build computed (their build is in the table's
+  // `build` column); without it such a point stops the sweep before anything runs.
+  bool allow_mixed = false;
 };
 struct SweepRunReport {
   std::vector<ResultRow> rows;  // this shard's points, in point order
@@ -37,7 +40,8 @@ struct SweepRunReport {
 // Runs the shard's points that have no summary.json yet and returns the table of all its
 // points. Refuses (before running anything) a folder another sweep process is running on
 // (DIR/.lock, naming its PID), a folder holding another sweep unless options.replace, and
-// a point directory holding a finished run of a different config.
+// a point directory holding a finished run of a different config, and one finished by
+// another build unless options.allow_mixed.
 SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);
 std::string point_dir(const std::string& out_dir, const SweepPoint& point);
 

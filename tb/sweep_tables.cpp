@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/build_info.h"
 #include "common/error.h"
 #include "tb/sweep_util.h"
 
@@ -33,6 +34,15 @@ const std::vector<std::string>& metric_columns() {
                                                     "efficiency.tops_per_w"};
   return columns;
 }
+
+std::string build_label(const json& summary) {
+  const json* version = find_path(summary, "build.version");
+  const json* commit = find_path(summary, "build.commit");
+  if (!version || !commit || !version->is_string() || !commit->is_string()) return "(no build recorded)";
+  return version->get<std::string>() + " (commit " + commit->get<std::string>() + ")";
+}
+
+std::string this_build_label() { return build_info().version + " (commit " + build_info().commit + ")"; }
 
 std::string value_label(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
@@ -69,6 +79,7 @@ ResultRow read_point_row(const SweepPoint& point, const std::string& dir, const 
   const json summary = present ? json::parse(text, nullptr, false) : json();
   if (present && summary.is_object()) {
     row.status = "ok";
+    row.build = build_label(summary);
     for (const auto& column : metric_columns())
       if (const json* value = find_path(summary, column); value && value->is_number()) row.metrics[column] = *value;
     return row;
@@ -84,12 +95,14 @@ std::string results_csv(const std::vector<std::string>& axis_keys, const std::ve
   header.insert(header.end(), axis_keys.begin(), axis_keys.end());
   header.insert(header.end(), {"seed", "status", "error"});
   header.insert(header.end(), metric_columns().begin(), metric_columns().end());
+  header.push_back("build");
   std::string csv = csv_line(header);
   for (const auto& row : rows) {
     std::vector<std::string> cells = {row.point, std::to_string(row.index)};
     for (const auto& key : axis_keys) cells.push_back(row.values.contains(key) ? value_label(row.values[key]) : "");
     cells.insert(cells.end(), {std::to_string(row.seed), row.status, row.error});
     for (const auto& column : metric_columns()) cells.push_back(number_cell(row.metrics, column));
+    cells.push_back(row.build);
     csv += csv_line(cells);
   }
   return csv;
@@ -107,6 +120,7 @@ std::string results_jsonl(const std::vector<std::string>& axis_keys, const std::
     line["error"] = row.error.empty() ? ojson() : ojson(row.error);
     for (const auto& column : metric_columns())
       line[column] = row.metrics.contains(column) ? ojson::parse(row.metrics[column].dump()) : ojson();
+    line["build"] = row.build.empty() ? ojson() : ojson(row.build);
     text += line.dump() + "\n";
   }
   return text;
@@ -133,6 +147,7 @@ std::vector<ResultRow> parse_results_jsonl(const std::string& text, const std::v
       for (const auto& key : axis_keys) row.values[key] = item.at(key);
       for (const auto& column : metric_columns())
         if (item.contains(column) && item[column].is_number()) row.metrics[column] = item[column];
+      if (item.contains("build") && item["build"].is_string()) row.build = item["build"].get<std::string>();
       rows.push_back(std::move(row));
     } catch (const json::exception& e) {
       throw Error(where + ": not a results row: " + e.what());

@@ -22,7 +22,14 @@ struct ResultRow {
   std::string status;  // "ok" | "failed"
   std::string error;   // why it failed; empty when ok
   json metrics = json::object();  // metric column -> number, absent when the summary lacks it
+  std::string build;  // which build computed it ("0.3.0 (commit ...)"); empty when unrecorded
 };
+
+// A summary's "build" {version, commit} as one label: "0.3.0 (commit 0123456789ab)";
+// "(no build recorded)" for a summary written before builds were recorded.
+std::string build_label(const json& summary);
+// This binary's label, in the same form.
+std::string this_build_label();
 
 // Summary fields copied into the table; later chip models add the energy/latency/memory ones.
 const std::vector<std::string>& metric_columns();

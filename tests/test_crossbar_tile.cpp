@@ -117,3 +117,34 @@ TEST(CrossbarTile, MoreWriteDriversTakePulsesAtOnceAndABudgetHoldsThemBack) {
   EXPECT_EQ(to_wide.send(op), pulse);              // four drivers, four pulses at once
   EXPECT_EQ(to_budgeted.send(op), 4 * pulse);      // one pulse in flight chip-wide
 }
+
+TEST(CrossbarTile, AVerifiedWriteChargesEveryPulseAndReadAndHoldsTheDriver) {
+  Bench bench;
+  std::vector<WriteMove> moves = {{3, 4, +1}, {5, 2, -1}};
+  const WriteVerify verify{true, 0.2, 6};  // tight: off-centre devices take extra pulses
+  Rng device_rng(9);
+  LearningActivity activity;
+  PulseOp op;
+  op.begin = moves.data(), op.end = moves.data() + moves.size(), op.device = 1, op.device_rng = &device_rng;
+  op.activity = &activity, op.verify = &verify;
+  const uint64_t done = bench.writer.send(op);
+  const ChipCosts& c = bench.context.costs;
+  const ChipComponents& id = bench.context.components;
+  const uint64_t pulses = activity.pulses(), reads = activity.verify_reads;
+  EXPECT_GE(pulses, 2u);
+  EXPECT_EQ(reads, pulses + 2);  // a read before each write, one after each pulse
+  EXPECT_EQ(bench.context.ledger.operations(id.verify_reads), reads);
+  EXPECT_EQ(bench.context.ledger.component_aj(id.verify_reads), static_cast<int64_t>(reads) * c.verify_read_aj);
+  EXPECT_EQ(bench.context.ledger.operations(id.write_pulses), pulses);
+  EXPECT_EQ(bench.tile->pulses(), pulses);
+  // One write driver: both writes' pulses and reads one after the other.
+  EXPECT_EQ(done, pulses * c.pulse_ps + reads * c.verify_ps);
+  // The functional kernel on the same devices and stream lands them in the same state.
+  Rng init{4}, rng(9);
+  SynapseArray same{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  LearningActivity functional;
+  for (const WriteMove& move : moves) apply_pulse(same, move, 1, verify, rng, functional);
+  for (const WriteMove& move : moves)
+    EXPECT_EQ(same.resistance(move.pre, move.post, 1), bench.array.resistance(move.pre, move.post, 1));
+  EXPECT_EQ(functional.verify_reads, reads);
+}

@@ -27,6 +27,7 @@
 
 #include "common/error.h"
 #include "tb/sweep.h"
+#include "tb/sweep_check.h"
 
 extern char** environ;
 
@@ -312,6 +313,48 @@ TEST(SweepValidate, CommandRejectsABadSweepBeforeAnyPointRuns) {
   EXPECT_CONTAINS(metaxbar("sweep " + dir + "/nothere.json").output, "nothere.json: cannot open sweep file");
   EXPECT_CONTAINS(metaxbar("sweep " + write_tiny_sweep(dir) + " --shard 2/2").output, "--shard '2/2': expected I/N");
   EXPECT_CONTAINS(metaxbar("sweep " + write_tiny_sweep(dir) + " --partition x").output, "--partition needs --slurm");
+}
+
+// Values each valid on its own key but a run would refuse: found for every point before
+// the first one starts, naming the point and the key.
+std::string point_check_error(const std::string& dir, const std::string& body) {
+  try {
+    mx::check_sweep_points(parse(dir, body));
+  } catch (const mx::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(SweepValidate, EveryPointsFullCheckRunsBeforeAnyPoint) {
+  const std::string dir = temp_dir("point_checks");
+  EXPECT_EQ(point_check_error(dir, R"("axes": {"device.n_mem": [1, 7]}, "seeds": [1, 2])"), "(no error)");
+  EXPECT_CONTAINS(point_check_error(dir, R"("axes": {"device.levels": [{"count": 16}, {"count": 1}]})"),
+                  "s.json: point 1 (device.levels={\"count\":1}, seed 1): device.levels.count: expected an integer in [2, 1024]");
+  EXPECT_CONTAINS(point_check_error(dir, R"("axes": {"task.pairs": [[[0, 1]], [[3, 3]]]})"),
+                  "s.json: point 1 (task.pairs=[[3,3]], seed 1): 'task.pairs': split tasks: class pair (3, 3): the two classes must differ");
+  EXPECT_CONTAINS(point_check_error(dir, R"("set": {"network.kind": "qnn"}, "axes": {"device.n_mem": [1, 7]})"),
+                  "'device.n_mem': System B (network.kind \"qnn\") programs one device per weight; expected 1, got 7");
+  EXPECT_CONTAINS(point_check_error(dir, R"("axes": {"tech": [")" + dir + R"(/no-tech.json"]})"),
+                  "s.json: point 0 (tech=\"" + dir + "/no-tech.json\", seed 1): " + dir + "/no-tech.json: cannot open tech file");
+}
+
+TEST(SweepValidate, ABadPointAddedToAFinishedSweepRunsNothingAndKeepsItsResults) {
+  const std::string dir = temp_dir("point_checks_cli");
+  const std::string sweep = dir + "/sweep.json";
+  write(sweep, sweep_text(dir, R"("axes": {"task.pairs": [[[0, 1]]]})"));
+  ASSERT_EQ(metaxbar("sweep " + sweep + " --out " + dir + "/out -j 1").exit_code, 0);
+  const std::string table = read_text(dir + "/out/results.jsonl"), manifest = read_text(dir + "/out/sweep.json");
+  write(sweep, sweep_text(dir, R"("axes": {"task.pairs": [[[0, 1]], [[2, 3]], [[4, 4]]]})"));
+  const Outcome outcome = metaxbar("sweep " + sweep + " --out " + dir + "/out -j 1");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  EXPECT_CONTAINS(outcome.output, "metaxbar: error: " + sweep + ": point 2 (task.pairs=[[4,4]], seed 1): 'task.pairs': ");
+  EXPECT_EQ(std::count(outcome.output.begin(), outcome.output.end(), '\n'), 1) << outcome.output;
+  EXPECT_EQ(read_text(dir + "/out/results.jsonl"), table);
+  EXPECT_EQ(read_text(dir + "/out/sweep.json"), manifest);
+  size_t point_dirs = 0;
+  for (const auto& entry : fs::directory_iterator(dir + "/out/points")) point_dirs += entry.is_directory();
+  EXPECT_EQ(point_dirs, 1u) << "a point folder was made for a sweep that was refused";
 }
 
 // ---- sharding ----
@@ -623,6 +666,43 @@ TEST(SweepRun, ResumeRefusesAFolderOfAnotherConfig) {
   EXPECT_CONTAINS(outcome.output, dir + "/out: holds another sweep (" + sweep);
 }
 
+TEST(SweepRun, ResumeRefusesPointsOfAnotherBuildUnlessAllowMixed) {
+  const std::string dir = temp_dir("mixed");
+  const std::string sweep = write_tiny_sweep(dir, R"({"device.n_mem": [1]})", "[1, 2]");
+  const std::string out = dir + "/out";
+  ASSERT_EQ(metaxbar("sweep " + sweep + " --out " + out + " -j 2").exit_code, 0);
+  const std::string ours = metaxbar("--version").output;  // "metaxbar 0.3.0 (commit ...)\n"
+  const std::string our_label = ours.substr(std::string("metaxbar ").size(), ours.find('\n') - 9);
+  const mx::Sweep expanded = mx::load_sweep(sweep);
+  const std::string other = out + "/points/" + expanded.points[1].id;
+  json summary = json::parse(read_text(other + "/summary.json"));
+  EXPECT_EQ(summary["build"]["version"].get<std::string>() + " (commit " + summary["build"]["commit"].get<std::string>() + ")",
+            our_label);
+  summary["build"]["commit"] = "0badc0ffee00";
+  write(other + "/summary.json", summary.dump(2));
+  const std::string table = read_text(out + "/results.jsonl");
+
+  const Outcome refused = metaxbar("sweep " + sweep + " --out " + out + " -j 1");
+  EXPECT_EQ(refused.exit_code, 1);
+  const size_t at = refused.output.find("metaxbar: error: ");
+  ASSERT_NE(at, std::string::npos) << refused.output;
+  const std::string line = refused.output.substr(at, refused.output.find('\n', at) - at);
+  EXPECT_CONTAINS(line, other + ": finished by metaxbar " + summary["build"]["version"].get<std::string>() +
+                            " (commit 0badc0ffee00), this is metaxbar " + our_label);
+  EXPECT_CONTAINS(line, "--allow-mixed");
+  EXPECT_EQ(read_text(out + "/results.jsonl"), table) << "a refused sweep rewrote the table";
+
+  const Outcome mixed = metaxbar("sweep " + sweep + " --out " + out + " -j 1 --allow-mixed");
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.output;
+  EXPECT_CONTAINS(mixed.output, "2 ok, 0 failed (2 finished in an earlier run)");
+  EXPECT_CONTAINS(mixed.output, "sweep: points from 2 builds");
+  const auto rows = rows_without_wall_time(out + "/results.jsonl");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["build"], our_label);
+  EXPECT_CONTAINS(rows[1]["build"].get<std::string>(), "(commit 0badc0ffee00)");
+  EXPECT_CONTAINS(read_text(out + "/results.csv"), "(commit 0badc0ffee00)");
+}
+
 TEST(SweepRun, MergedShardsEqualTheWholeSweep) {
   const std::string dir = temp_dir("merge");
   const std::string sweep = write_tiny_sweep(dir);
@@ -684,6 +764,7 @@ TEST(SweepPresets, EveryPresetLoadsAndStatesItsSize) {
     try {
       const mx::Sweep sweep = mx::load_sweep(entry.path().string());
       EXPECT_CONTAINS(sweep.description, std::to_string(sweep.points.size()) + " points");
+      mx::check_sweep_points(sweep);  // and every point passes what its run would check first
     } catch (const mx::Error& e) {
       ADD_FAILURE() << e.what();
     }

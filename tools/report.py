@@ -110,10 +110,35 @@ def slug(text):
 # ---------------------------------------------------------------------------------------------
 # Inputs
 
+class MissingKey(ReportError):
+    """A key the report needs is absent from an input file: named with its file and dotted path."""
+
+
+class Document(dict):
+    """A JSON object that remembers where it sits, so that a key the report needs and the file
+    lacks is reported as 'FILE: missing key a.b.c' instead of a traceback."""
+
+    def __init__(self, items, origin, path):
+        super().__init__(items)
+        self.origin, self.path = origin, path
+
+    def __missing__(self, key):
+        raise MissingKey(f"{self.origin}: missing key '{'.'.join(self.path + [str(key)])}'")
+
+
+def tracked(value, origin, path=()):
+    """JSON as loaded, every object a Document carrying its file and path."""
+    if isinstance(value, dict):
+        return Document({k: tracked(v, origin, list(path) + [str(k)]) for k, v in value.items()}, origin, list(path))
+    if isinstance(value, list):
+        return [tracked(v, origin, list(path) + [str(i)]) for i, v in enumerate(value)]
+    return value
+
+
 def read_json(path, what):
     try:
         with open(path) as f:
-            return json.load(f)
+            return tracked(json.load(f), path)
     except OSError as error:
         raise ReportError(f"{path}: cannot read {what}: {error.strerror}")
     except ValueError as error:
@@ -139,14 +164,15 @@ def read_results(directory):
             for number, line in enumerate(f, 1):
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
+                        rows.append(tracked(json.loads(line), f"{jsonl}:{number}"))
                     except ValueError:
                         raise ReportError(f"{jsonl}:{number}: not valid JSON")
         return rows
     table = os.path.join(directory, "results.csv")
     if os.path.exists(table):
         with open(table, newline="") as f:
-            return [{k: parse_cell(v) for k, v in row.items()} for row in csv.DictReader(f)]
+            return [tracked({k: parse_cell(v) for k, v in row.items()}, f"{table}:{number}")
+                    for number, row in enumerate(csv.DictReader(f), 2)]
     raise ReportError(f"{directory}: a sweep directory without results.jsonl or results.csv (has the sweep run?)")
 
 
@@ -1008,6 +1034,12 @@ def main(argv):
         printed = build(items, out_dir, plt)
     except ReportError as error:
         print(f"report: error: {error}", file=sys.stderr)
+        return 2
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+        # A value of the wrong kind (a string where a number belongs, a short list): the
+        # inputs are named, as the key path is not known here.
+        inputs = ", ".join(os.path.join(i["path"], "summary.json" if i["kind"] == "run" else "") for i in items)
+        print(f"report: error: {inputs}: malformed input ({type(error).__name__}: {error})", file=sys.stderr)
         return 2
     print("\n".join(printed))
     print(f"wrote {os.path.join(out_dir, 'index.html')}")

@@ -57,11 +57,14 @@ def run(config, seed=None, mode=None, set=None, out=None):
     return Result(folder, stdout=stdout)
 
 
-def sweep(spec, out, jobs=None, shard=None):
-    """Runs a design-space sweep: `metaxbar sweep SWEEP.json --out OUT [-j N] [--shard I/N]`.
+def sweep(spec, out, jobs=None, shard=None, allow_mixed=False):
+    """Runs a design-space sweep: `metaxbar sweep SWEEP.json --out OUT [-j N] [--shard I/N]
+    [--allow-mixed]`.
 
     spec: a path to a sweep file, or a dict (written to OUT/sweep-spec.json); its "base" is a
     path relative to the working directory or a preset path.
+    allow_mixed: resume a folder whose finished points another metaxbar build computed
+    (the table's "build" column says which); by default such a folder is refused.
     A sweep with failed points raises MetaxbarError; the folder still holds what finished
     (metaxbar.load(out))."""
     out = os.fspath(out)
@@ -70,6 +73,8 @@ def sweep(spec, out, jobs=None, shard=None):
         args += ["-j", int(jobs)]
     if shard is not None:
         args += ["--shard", shard]
+    if allow_mixed:
+        args += ["--allow-mixed"]
     stdout = call(args)
     return SweepResult(out, stdout=stdout)
 

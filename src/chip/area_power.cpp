@@ -185,10 +185,15 @@ StaticEnergy static_energy(const AreaLeakage& priced, const std::vector<BlockIns
     // 1 uW for 1 ps is 1 aJ; each component of the block is rounded once, so the
     // components add up to the total exactly.
     for (const auto& [component, leakage_uw] : priced.block_component_leakage_uw.at(b.name)) {
-      const int64_t leak_aj = std::llround(leakage_uw * on_ps);
-      const int64_t wake_aj = std::llround(leakage_uw * wakeup_ps);
+      // int64 attojoules hold 9.2 J: a longer or leakier run is an error, not a wrapped sum.
+      const double leak = leakage_uw * on_ps, wake = leakage_uw * wakeup_ps;
+      int64_t sum = 0;
+      if (!(leak + wake < 9.2e18) || __builtin_add_overflow(result.total_aj, std::llround(leak) + std::llround(wake), &sum))
+        throw Error("static energy: " + b.name + "'s " + component + " leakage over the run's chip time overflows "
+                    "the 64-bit attojoule ledger (9.2 J)");
+      const int64_t leak_aj = std::llround(leak), wake_aj = std::llround(wake);
       result.by_component_aj[component] += leak_aj + wake_aj;
-      result.total_aj += leak_aj + wake_aj;
+      result.total_aj = sum;
       result.wakeup_aj += wake_aj;
     }
   }
@@ -222,6 +227,11 @@ const std::vector<EventPrice>& event_prices() {
         {"digital_unit", "activation", [](const ChipCosts& c) { return c.activation_aj; }},
         {"digital_unit", "gradient_word", [](const ChipCosts& c) { return c.gradient_word_aj; }},
         {"digital_unit", "weight_step", [](const ChipCosts& c) { return c.weight_step_aj; }},
+        // Per packet per link (a burst of n packets over h links is n x h hops), and per
+        // packet delivered into its destination tile.
+        {"noc", "east_west_hop", [](const ChipCosts& c) { return to_attojoules(c.mesh.east_west.energy_pj); }},
+        {"noc", "north_south_hop", [](const ChipCosts& c) { return to_attojoules(c.mesh.north_south.energy_pj); }},
+        {"noc", "delivery", [](const ChipCosts& c) { return to_attojoules(c.mesh.local.energy_pj); }},
     };
     for (const char* sram : kSrams) {
       t.push_back({sram, "read_bit", [](const ChipCosts& c) { return c.sram_read_bit_aj; }});
@@ -248,9 +258,6 @@ std::vector<std::string> component_events(const std::string& component) {
 }
 
 std::vector<int64_t> component_prices(const ChipCosts& costs, const std::string& component) {
-  if (component == "noc")
-    return {to_attojoules(costs.mesh.east_west.energy_pj), to_attojoules(costs.mesh.north_south.energy_pj),
-            to_attojoules(costs.mesh.local.energy_pj)};
   std::vector<int64_t> prices;
   for (const EventPrice& e : event_prices())
     if (component == e.component) prices.push_back(e.price(costs));

@@ -112,15 +112,19 @@ std::vector<Sample> epoch_order(const Task& task, size_t epoch) {
   return order;
 }
 
-std::vector<Task> build_split_tasks(const Dataset& data, const SplitOptions& split, const SelectionOptions& select,
-                                    uint64_t seed) {
-  if (split.pairs.empty()) throw Error("split tasks: no class pairs given");
-  for (const auto& [first, second] : split.pairs) {
+void check_split_pairs(const std::vector<std::pair<int, int>>& pairs) {
+  if (pairs.empty()) throw Error("split tasks: no class pairs given");
+  for (const auto& [first, second] : pairs) {
     const std::string pair = "(" + std::to_string(first) + ", " + std::to_string(second) + ")";
     if (first < 0 || first >= kClasses || second < 0 || second >= kClasses)
       throw Error("split tasks: class pair " + pair + ": classes must be 0..9");
     if (first == second) throw Error("split tasks: class pair " + pair + ": the two classes must differ");
   }
+}
+
+std::vector<Task> build_split_tasks(const Dataset& data, const SplitOptions& split, const SelectionOptions& select,
+                                    uint64_t seed) {
+  check_split_pairs(split.pairs);
 
   const Selection selection = select_samples(data, select, seed, 0);
   std::vector<Task> tasks;

@@ -49,6 +49,10 @@ struct SelectionOptions {
   size_t train_per_class = 0;
 };
 
+// The pairs build_split_tasks accepts (classes 0..9, two different classes); checked
+// without data, so a sweep can refuse a bad point before any point runs.
+void check_split_pairs(const std::vector<std::pair<int, int>>& pairs);
+
 // One task per pair; a task's train list is the selected training samples of its two
 // classes, shuffled; its test list the selected test samples of those classes.
 std::vector<Task> build_split_tasks(const Dataset& data, const SplitOptions& split, const SelectionOptions& select,

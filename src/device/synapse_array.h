@@ -69,6 +69,8 @@ class SynapseArray {
 
   // A controller read of one synapse (read noise applied per device when configured).
   float read_weight(size_t row, size_t col, Rng& rng) const;
+  // A controller read of device k alone (a verify read): its conductance through the read noise.
+  float read_conductance(size_t row, size_t col, unsigned k, Rng& rng) const;
 
   // Reads in which each device's conductance counts one by one: read noise per read, or IR
   // drop along the wires. Without them a read adds the cached weights.

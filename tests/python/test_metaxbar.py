@@ -4,6 +4,7 @@ bad config raises MetaxbarError carrying the command line's own one-line message
 
 ctest runs this with METAXBAR_BINARY set to the build's binary and PYTHONPATH to python/."""
 
+import json
 import os
 import subprocess
 import tempfile
@@ -78,7 +79,6 @@ class PackageTest(unittest.TestCase):
     def test_sweep_returns_its_results_table(self):
         base = os.path.join(self.dir, "base.json")
         with open(base, "w") as f:
-            import json
             json.dump(tiny_config(), f)
         spec = {"base": base, "axes": {"rule.kind": ["prob_meta", "none"]}, "seeds": [1]}
         result = metaxbar.sweep(spec, out=os.path.join(self.dir, "sweep"), jobs=2)
@@ -88,6 +88,23 @@ class PackageTest(unittest.TestCase):
         point = result.point(result.results["point"][0])
         self.assertEqual(point.summary["seed"], 1)
         self.assertIsInstance(metaxbar.load(result.dir), metaxbar.SweepResult)
+        self.assertEqual(set(result.results["build"]), {metaxbar.version()[len("metaxbar "):]})
+
+        # A finished point from another build: refused with the command line's line naming
+        # both builds, kept with allow_mixed and the mixture in the table's build column.
+        summary_path = os.path.join(point.dir, "summary.json")
+        with open(summary_path) as f:
+            summary = json.load(f)
+        summary["build"]["commit"] = "0badc0ffee00"
+        with open(summary_path, "w") as f:
+            json.dump(summary, f)
+        with self.assertRaises(metaxbar.MetaxbarError) as refused:
+            metaxbar.sweep(spec, out=result.dir, jobs=1)
+        self.assertIn(point.dir + ": finished by metaxbar", str(refused.exception))
+        self.assertIn("(commit 0badc0ffee00), this is " + metaxbar.version(), str(refused.exception))
+        mixed = metaxbar.sweep(spec, out=result.dir, jobs=1, allow_mixed=True)
+        self.assertEqual(len(set(mixed.results["build"])), 2)
+        self.assertIn("points from 2 builds", mixed.stdout)
 
     def test_version_and_presets(self):
         self.assertTrue(metaxbar.version().startswith("metaxbar "))
