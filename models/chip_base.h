@@ -3,8 +3,9 @@
 // costs, the handshake with the replayer (every piece of work — a sample, a task start, the
 // end of training — runs inside the sequencer's SC_THREAD, so every transaction is issued
 // from a process), the per-sample energy and latency records, the quantum keeper whose local
-// time is the chip time of the sequencer, and the optional waveform file. A derived chip
-// only says how one sample runs.
+// time is the chip time of the sequencer, and the optional waveform file (signals.vcd, written
+// by our own VcdWriter from the blocks' exact-picosecond intervals: see trace/track_waves.h).
+// A derived chip only says how one sample runs.
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,31 @@ class SynapseArray;
 // Where a two-layer network's crossbars sit: tiles of tile.rows x tile.cols on a mesh of
 // mesh.width x mesh.height (0 = the smallest square that holds them).
 Floorplan plan_chip(const Config& config, const SynapseArray& layer0, const SynapseArray& layer1);
+
+// A chip-level value in the waveform file, recorded at the chip time `clock` points to when
+// it is written (the time of the work that produced the value), inside the VCD window only.
+class ChipSignal {
+ public:
+  explicit ChipSignal(const char* name) : name_(name) {}
+  void attach(TrackWaves& waves, const std::string& scope, const uint64_t* clock, unsigned bits = 32) {
+    waves_ = &waves;
+    clock_ = clock;
+    id_ = waves.writer().signal(scope, name_, bits);
+  }
+  void write(uint64_t value) {
+    if (waves_ && waves_->recording) waves_->writer().set(id_, *clock_, value);
+  }
+
+ private:
+  const char* name_;
+  TrackWaves* waves_ = nullptr;
+  const uint64_t* clock_ = nullptr;
+  int id_ = -1;
+};
+
+// Every tech latency at most 1 ms and every latency the chip derives from them at most 16 ms
+// (models/chip_context.h says why); otherwise an mx::Error naming the entry or the latency.
+void check_chip_latencies(const Config& config, const ChipCosts& costs);
 
 struct SampleCost {
   int64_t total_aj = 0;  // this sample's energy
@@ -60,8 +86,13 @@ class ChipBase : public sc_core::sc_module {
   // The SystemC kernel's time: equal to chip_time_ps() whenever the chip is idle.
   uint64_t kernel_time_ps() const { return sc_core::sc_time_stamp().value(); }
   uint64_t cycle_ps() const { return context_->costs.cycle_ps; }
-  // Waveforms go to <path>.partial.vcd while simulating and become <path>.vcd on close.
+  // Waveforms of the samples in the VCD window (trace.vcd_window_samples from
+  // trace.window_start) are buffered while simulating and written to <path>.vcd by
+  // write_vcd(); close_vcd() stops recording and drops what was not written (a failed run
+  // writes no waveforms).
+  static constexpr size_t kMaxVcdChanges = 2'000'000;
   void open_vcd(const std::string& path);
+  void write_vcd();
   void close_vcd();
 
  protected:
@@ -70,9 +101,10 @@ class ChipBase : public sc_core::sc_module {
                                        int target) = 0;
   virtual void start_task(size_t task_index) = 0;
   virtual void finish_training() {}
-  // The derived chip's waveforms, added to a freshly opened VCD file.
-  virtual void trace_signals(sc_core::sc_trace_file* file) = 0;
-  bool tracing_waveforms() const { return vcd_ != nullptr; }
+  // The derived chip's own signals (ChipSignal::attach), added when the VCD is opened.
+  virtual void trace_signals(TrackWaves& waves) = 0;
+  // Whether this sample's waveforms are recorded.
+  bool tracing_waveforms() const { return context_->waves && context_->waves->recording; }
   // The sequencer has reached chip time `chip_ps`: the quantum keeper's local time; the
   // kernel catches up when the quantum is used up.
   void advance_to(uint64_t chip_ps);
@@ -98,10 +130,12 @@ class ChipBase : public sc_core::sc_module {
   std::vector<int64_t> sample_component_aj_;
   std::vector<int64_t> last_component_aj_;
   TraceWindow trace_window_{0, 0, true};  // which samples the timeline records (trace.window_*)
+  TraceWindow vcd_window_{0, 0, true};    // and the waveforms (trace.vcd_window_samples)
   int sample_track_ = 0;
   ChromeTrace::NameId train_name_ = 0, test_name_ = 0, energy_name_ = 0, inference_key_ = 0, learning_key_ = 0;
-  sc_core::sc_trace_file* vcd_ = nullptr;
   std::string vcd_path_;
+  uint64_t task_index_ = 0;
+  ChipSignal sample_signal_{"sample"}, task_signal_{"task"}, training_signal_{"training"};
 };
 
 }  // namespace mx

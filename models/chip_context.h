@@ -1,17 +1,20 @@
 #pragma once
 // What every block of the chip shares: the energy ledger (one component per kind of block),
-// the per-operation costs, and the timeline recorder, which is on only for the samples in
-// the trace window.
+// the per-operation costs, and the trace recorders — the timeline and, with trace.vcd, the
+// waveforms — each on only for the samples of its window.
 #include <algorithm>
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "chip/chip_costs.h"
+#include "common/error.h"
 #include "hw/energy_ledger.h"
 #include "trace/chrome_trace.h"
+#include "trace/track_waves.h"
 
 namespace mx {
 
@@ -35,6 +38,24 @@ struct BlockRecord {
   int64_t energy_aj = 0;
 };
 
+// Chip time is uint64 picoseconds: 2^64 ps (1.8e19) is 213 days. Before a run starts
+// (check_chip_latencies) every tech entry's latency is held to at most 1 ms (the cycle of the
+// slowest allowed clock, 1 kHz) and every latency the chip derives from them to 16 of those
+// (a 16-bit DAC's 16 drive cycles), so one transaction's count times its latency — at most a
+// layer's 784 x 10^6 synapses x 1.6e10 ps = 1.25e19 — cannot wrap; a reservation whose end
+// would still pass 2^64 stops the run with an error naming its block instead of wrapping.
+constexpr double kMaxOperationNs = 1e6;
+constexpr uint64_t kMaxDerivedPs = 16'000'000'000;
+
+// start + duration, or an mx::Error naming `what` when the sum passes 2^64 ps.
+inline uint64_t add_chip_time(uint64_t start_ps, uint64_t duration_ps, const std::string& what) {
+  uint64_t sum = 0;
+  if (__builtin_add_overflow(start_ps, duration_ps, &sum))
+    throw Error("chip time: " + what + " at " + std::to_string(start_ps) + " ps + " + std::to_string(duration_ps) +
+                " ps overflows the 64-bit picosecond clock (2^64 ps = 213 days)");
+  return sum;
+}
+
 // One resource of a block (a port, a write driver, a generator, a bank): a request takes it
 // from max(ready, busy_until) for its duration. Targets never wait(): the reservation is the
 // timing.
@@ -44,8 +65,8 @@ class Resource {
   // Returns when the work finishes; start() is when it began.
   uint64_t reserve(uint64_t ready_ps, uint64_t duration_ps) {
     start_ps_ = std::max(ready_ps, busy_until_ps_);
-    busy_until_ps_ = start_ps_ + duration_ps;
-    if (owner_) owner_->busy_ps += duration_ps;
+    busy_until_ps_ = add_chip_time(start_ps_, duration_ps, owner_ ? owner_->name : "a resource");
+    if (owner_) owner_->busy_ps = add_chip_time(owner_->busy_ps, duration_ps, owner_->name + "'s busy time");
     return busy_until_ps_;
   }
   uint64_t start() const { return start_ps_; }
@@ -64,8 +85,9 @@ struct ChipContext {
   EnergyLedger ledger;
   ChipComponents components{};
   ChipCosts costs;
-  ChromeTrace timeline;
-  bool recording = false;
+  ChromeTrace timeline;  // enabled inside trace.window_samples
+  std::unique_ptr<TrackWaves> waves;  // trace.vcd; recording inside trace.vcd_window_samples
+  bool recording = false;  // either of them records this sample
   std::deque<BlockRecord> blocks;  // stable addresses: blocks keep a pointer to their record
   // Counts of events the ledger does not tell apart, by phase, for recost (the mesh's hops).
   std::map<std::string, uint64_t> event_counts[2];
@@ -115,9 +137,11 @@ struct ChipContext {
     return ids;
   }
 
-  // A busy interval on a named track of the timeline, when recording.
+  // A busy interval on a named track, for the timeline and the waveforms, when recording.
   void slice(int track, ChromeTrace::NameId name, uint64_t start_ps, uint64_t end_ps) {
-    if (recording && end_ps > start_ps) timeline.slice(track, name, start_ps, end_ps - start_ps);
+    if (!recording || end_ps <= start_ps) return;
+    timeline.slice(track, name, start_ps, end_ps - start_ps);
+    if (waves) waves->interval(track, name, start_ps, end_ps);
   }
 };
 

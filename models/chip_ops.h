@@ -78,13 +78,25 @@ struct DigitalOp : Request<DigitalOp> {
   Phase phase = Phase::inference;
 };
 
-// The write pulses of one layer-step that land on one tile, in the rule's order (the device
-// noise stream follows it). With verify_tolerance >= 0 each pulse is read back and repeated
-// until the device is within tolerance of its target, at most verify_max_pulses in all.
+// System B's digital unit updating one layer's hidden weights after a mini-batch, as a chain:
+// `begin` the walk (gradient words, optimizer state and hidden weights stream in from SRAM),
+// `through` weight `index` (returns when its new level is known, so its reprogramming can
+// start), `end` (the rest of the walk and the last write-back; charges `work`, the update's
+// counts). The unit walks the layer's weights in row-major order.
+struct UpdateOp : Request<UpdateOp> {
+  enum Kind { begin, through, end } kind = begin;
+  uint64_t index = 0;  // through
+  QnnActivity work;    // end
+};
+
+// The writes of one layer-step that land on one tile, in the rule's order (the device noise
+// stream follows it). With write-verify on, each write is the verified loop (a read, then
+// pulses and reads until the device is within tolerance of its target level).
 struct PulseOp : Request<PulseOp> {
   const WriteMove* begin = nullptr;
   const WriteMove* end = nullptr;
   unsigned device = 0;
+  const WriteVerify* verify = nullptr;
   Rng* device_rng = nullptr;
   LearningActivity* activity = nullptr;
 };

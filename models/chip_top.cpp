@@ -149,12 +149,10 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
   tile_arrival_.resize(tile_count);
 }
 
-void ChipTop::trace_signals(sc_core::sc_trace_file* file) {
-  sc_core::sc_trace(file, step_signal_, "step");
-  sc_core::sc_trace(file, input_spikes_signal_, "input_spikes");
-  sc_core::sc_trace(file, hidden_spikes_signal_, "hidden_spikes");
-  sc_core::sc_trace(file, output_spikes_signal_, "output_spikes");
-  sc_core::sc_trace(file, pulses_signal_, "pulses");
+void ChipTop::trace_signals(TrackWaves& waves) {
+  for (ChipSignal* signal :
+       {&step_signal_, &input_spikes_signal_, &hidden_spikes_signal_, &output_spikes_signal_, &pulses_signal_})
+    signal->attach(waves, "sequencer", &wave_ps_);
 }
 
 SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
@@ -162,15 +160,18 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
   network_.begin_sample(image, permutation, target);
   layer_done_[0] = layer_done_[1] = now_ps_;
   for (int t = 0; t < network_.steps(); ++t) {
+    if (tracing_waveforms()) {
+      wave_ps_ = description_.pipeline ? layer_done_[0] : now_ps_;
+      step_signal_.write(static_cast<uint64_t>(t));
+    }
     run_step(t);
     if (tracing_waveforms()) {
-      // Waveforms need the kernel at each step's time: sync every step (slow, opt-in).
-      step_signal_.write(static_cast<uint32_t>(t));
-      input_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(0).size()));
-      hidden_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(1).size()));
-      output_spikes_signal_.write(static_cast<uint32_t>(network_.spikes(2).size()));
-      pulses_signal_.write(static_cast<uint32_t>(network_.rule().activity().pulses() - pulses_before));
-      sync_to(description_.pipeline ? std::min(layer_done_[0], layer_done_[1]) : now_ps_);
+      // Recorded at the chip time the step ends; the kernel is not synced for it.
+      wave_ps_ = now_ps_;
+      input_spikes_signal_.write(network_.spikes(0).size());
+      hidden_spikes_signal_.write(network_.spikes(1).size());
+      output_spikes_signal_.write(network_.spikes(2).size());
+      pulses_signal_.write(network_.rule().activity().pulses() - pulses_before);
     }
   }
   SampleResult result;

@@ -41,7 +41,7 @@ class ChipTop : public ChipBase {
   using ProgBinder = std::function<void(LearningController& controller, size_t tile, CrossbarTile& block)>;
   ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetwork& network,
           const ProgBinder& bind_prog = {});
-  // The waveform signals are members of this class: the file closes before they go.
+  // The waveform signals are members of this class: the recorder goes before they do.
   ~ChipTop() override { close_vcd(); }
 
   const ChipDescription& description() const { return description_; }
@@ -50,7 +50,7 @@ class ChipTop : public ChipBase {
  private:
   SampleResult simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
   void start_task(size_t task_index) override { network_.begin_task(task_index); }
-  void trace_signals(sc_core::sc_trace_file* file) override;
+  void trace_signals(TrackWaves& waves) override;
   void run_step(int t);
   // Reads `layer` from `start`; returns when its last core has fired.
   uint64_t forward_layer(unsigned layer, int t, uint64_t start);
@@ -81,9 +81,10 @@ class ChipTop : public ChipBase {
   std::vector<uint64_t> tile_arrival_, core_arrival_, fired_;
   uint64_t layer_done_[2] = {0, 0};
 
-  // Optional waveforms: per-step spike and pulse counts.
-  sc_core::sc_signal<uint32_t> step_signal_, input_spikes_signal_, hidden_spikes_signal_, output_spikes_signal_,
-      pulses_signal_;
+  // Optional waveforms: the time step and its spike and pulse counts, from the step's start
+  // (step) or end (counts): wave_ps_.
+  uint64_t wave_ps_ = 0;
+  ChipSignal step_signal_, input_spikes_signal_, hidden_spikes_signal_, output_spikes_signal_, pulses_signal_;
 };
 
 }  // namespace mx

@@ -75,7 +75,7 @@ uint64_t TileBlock::account_read(size_t driven, size_t sensed, Phase phase, uint
   const ChipComponents& id = context_.components;
   context_.charge(record_, id.row_drivers, phase, c.row_drive_aj * static_cast<int64_t>(driven), driven);
   const uint64_t devices = driven * sensed * array_.n_mem();
-  context_.charge(record_, id.crossbar, phase, c.device_read_aj * static_cast<int64_t>(devices), devices);
+  context_.charge(record_, id.crossbar, phase, device_read_aj(c, context_.ledger, id.crossbar, phase, array_), devices);
   context_.charge(record_, id.adc, phase, c.conversion_aj * static_cast<int64_t>(sensed), sensed);
   const uint64_t done_ps = read_path_.reserve(ready_ps, c.tile_read_ps(sensed));
   if (context_.recording) {
@@ -86,6 +86,20 @@ uint64_t TileBlock::account_read(size_t driven, size_t sensed, Phase phase, uint
   }
   ++reads_;
   return done_ps;
+}
+
+void TileBlock::charge_program(const ProgramOutcome& o) {
+  const ChipCosts& c = context_.costs;
+  const ChipComponents& id = context_.components;
+  if (o.pulses())
+    context_.charge(record_, id.write_pulses, Phase::learning,
+                    c.set_pulse_aj * static_cast<int64_t>(o.set_pulses) +
+                        c.reset_pulse_aj * static_cast<int64_t>(o.reset_pulses),
+                    o.pulses());
+  if (o.verify_reads)
+    context_.charge(record_, id.verify_reads, Phase::learning,
+                    c.verify_read_aj * static_cast<int64_t>(o.verify_reads), o.verify_reads);
+  pulses_ += o.pulses();
 }
 
 uint64_t TileBlock::occupy_write_driver(uint64_t ready_ps, uint64_t latency, ChromeTrace::NameId name) {
@@ -120,16 +134,14 @@ void CrossbarTile::program(int, tlm::tlm_generic_payload& payload, sc_core::sc_t
   const PulseOp* op = request_of<PulseOp>(payload);
   if (!op) return;
   uint64_t done = ready;
+  static const WriteVerify open_loop;
+  const WriteVerify& verify = op->verify ? *op->verify : open_loop;
   for (const WriteMove* move = op->begin; move != op->end; ++move) {
-    const PulseResult result = apply_pulse(array_, *move, op->device, *op->device_rng, *op->activity);
-    context_.charge(record_, id.write_pulses, Phase::learning, result.set ? c.set_pulse_aj : c.reset_pulse_aj);
-    uint64_t latency = c.pulse_ps;
-    if (c.write_verify) {
-      context_.charge(record_, id.verify_reads, Phase::learning, c.verify_read_aj);
-      latency += c.verify_ps;
-    }
-    done = std::max(done, occupy_write_driver(ready, latency, result.set ? set_name_ : reset_name_));
-    ++pulses_;
+    // A write holds its driver for all its pulses and verify reads, which alternate.
+    const ProgramOutcome o = apply_pulse(array_, *move, op->device, verify, *op->device_rng, *op->activity);
+    charge_program(o);
+    const uint64_t latency = o.pulses() * c.pulse_ps + o.verify_reads * c.verify_ps;
+    done = std::max(done, occupy_write_driver(ready, latency, move->direction > 0 ? set_name_ : reset_name_));
   }
   last_program_done_ps_ = done;
   respond(payload, delay, done);
@@ -159,15 +171,8 @@ void AnalogTile::reprogram_device(tlm::tlm_generic_payload& payload, sc_core::sc
   op->outcome = program_to_level(array_, op->row, op->col, op->from, op->to, op->verify_max_pulses, *op->device_rng);
   const ProgramOutcome& o = op->outcome;
   const ChipCosts& c = context_.costs;
-  const ChipComponents& id = context_.components;
-  context_.charge(record_, id.write_pulses, Phase::learning,
-                  c.set_pulse_aj * static_cast<int64_t>(o.set_pulses) +
-                      c.reset_pulse_aj * static_cast<int64_t>(o.reset_pulses),
-                  o.pulses());
-  context_.charge(record_, id.verify_reads, Phase::learning, c.verify_read_aj * static_cast<int64_t>(o.verify_reads),
-                  o.verify_reads);
+  charge_program(o);
   const uint64_t latency = o.pulses() * c.pulse_ps + o.verify_reads * c.verify_ps;
-  pulses_ += o.pulses();
   respond(payload, delay, occupy_write_driver(chip_ps_of(delay), latency, program_name_));
 }
 

@@ -57,6 +57,8 @@ class TileBlock : public sc_core::sc_module {
   uint64_t account_read(size_t driven, size_t sensed, Phase phase, uint64_t ready_ps);
   // Takes the write driver (and budget slot) that frees first for `latency`; returns when done.
   uint64_t occupy_write_driver(uint64_t ready_ps, uint64_t latency, ChromeTrace::NameId name);
+  // Charges the pulses and verify reads of one write (either system's level programmer).
+  void charge_program(const ProgramOutcome& outcome);
   // A debug peek: the last partial sums, as floats, into the payload's data.
   unsigned debug_partials(tlm::tlm_generic_payload& payload);
 

@@ -1,5 +1,7 @@
 #include "models/digital_unit.h"
 
+#include <algorithm>
+
 namespace mx {
 
 DigitalUnit::DigitalUnit(sc_core::sc_module_name name, ChipContext& context)
@@ -19,34 +21,70 @@ void DigitalUnit::charge_sram(ComponentId id, uint64_t read_bits, uint64_t write
                          read_bits + write_bits);
 }
 
-void DigitalUnit::work(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const DigitalOp* op = request_of<DigitalOp>(payload);
-  if (!op) return;
-  const QnnActivity& w = op->work;
+uint64_t DigitalUnit::charge(const QnnActivity& w) {
   const ChipCosts& c = context_.costs;
   const ChipComponents& id = context_.components;
   // Activations belong to inference; errors are the error unit's; gradients and weight steps
   // are the parameter update.
   if (w.activations)
     context_.charge(record_, id.digital_unit, Phase::inference, c.activation_aj * static_cast<int64_t>(w.activations),
-                  w.activations);
+                    w.activations);
   if (w.error_terms)
     context_.charge(record_, id.error_unit, Phase::learning, c.error_term_aj * static_cast<int64_t>(w.error_terms),
-                  w.error_terms);
+                    w.error_terms);
   const uint64_t update_ops = w.gradient_updates + w.weight_steps;
   if (update_ops)
     context_.charge(record_, id.digital_unit, Phase::learning,
-                  c.gradient_word_aj * static_cast<int64_t>(w.gradient_updates) +
-                      c.weight_step_aj * static_cast<int64_t>(w.weight_steps),
-                  update_ops);
+                    c.gradient_word_aj * static_cast<int64_t>(w.gradient_updates) +
+                        c.weight_step_aj * static_cast<int64_t>(w.weight_steps),
+                    update_ops);
   charge_sram(id.sram_hidden, w.hidden_read_bits, w.hidden_write_bits);
   charge_sram(id.sram_optimizer, w.optimizer_state_read_bits, w.optimizer_state_write_bits);
   charge_sram(id.sram_gradient, w.gradient_read_bits, w.gradient_write_bits);
+  return w.activations + w.error_terms + update_ops;
+}
+
+void DigitalUnit::work(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  if (UpdateOp* update_op = nullptr; payload.get_extension(update_op), update_op)
+    return update(*update_op, payload, delay);
+  const DigitalOp* op = request_of<DigitalOp>(payload);
+  if (!op) return;
   // The SRAM accesses are pipelined with the lanes' arithmetic: the operations set the time.
-  const uint64_t latency = c.lane_ops_ps(w.activations + w.error_terms + update_ops);
+  const uint64_t latency = context_.costs.lane_ops_ps(charge(op->work));
   const uint64_t done = lanes_.reserve(chip_ps_of(delay), latency);
   context_.slice(track_, op->phase == Phase::inference ? inference_name_ : learning_name_, lanes_.start(), done);
   respond(payload, delay, done);
+}
+
+uint64_t DigitalUnit::stepped_ps(uint64_t index) const {
+  const ChipCosts& c = context_.costs;
+  return walk_origin_ps_ + c.sram_access_ps + c.lane_ops_ps(index + 1);
+}
+
+void DigitalUnit::update(UpdateOp& op, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const uint64_t now = chip_ps_of(delay);
+  const ChipCosts& c = context_.costs;
+  switch (op.kind) {
+    case UpdateOp::begin:
+      // The walk starts once the lanes are free (the gradient of the last sample is in).
+      walk_origin_ps_ = std::max(now, lanes_.busy_until());
+      walked_ = 0;
+      return respond(payload, delay, walk_origin_ps_);
+    case UpdateOp::through:
+      walked_ = std::max(walked_, op.index + 1);
+      return respond(payload, delay, std::max(now, stepped_ps(op.index)));
+    case UpdateOp::end: {
+      const uint64_t steps = std::max(walked_, op.work.weight_steps);
+      charge(op.work);
+      if (!steps) return respond(payload, delay, std::max(now, walk_origin_ps_));
+      // The lanes step the whole walk; the last weight's hidden word is written back after it.
+      const uint64_t stepped = lanes_.reserve(walk_origin_ps_ + c.sram_access_ps, c.lane_ops_ps(steps));
+      const uint64_t done = stepped + c.sram_access_ps;
+      context_.slice(track_, learning_name_, walk_origin_ps_, done);
+      return respond(payload, delay, std::max(now, done));
+    }
+  }
+  payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
 }
 
 }  // namespace mx

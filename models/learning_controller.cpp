@@ -116,6 +116,7 @@ uint64_t LearningController::program(const LearnOp& op, uint64_t start_ps) {
   pulse_op_.begin = op.begin;
   pulse_op_.end = op.end;
   pulse_op_.device = batch.device;
+  pulse_op_.verify = &network_.write_verify();
   pulse_op_.device_rng = &network_.device_rng(op.layer);
   pulse_op_.activity = &network_.rule().activity();
   return transact(prog[static_cast<int>(op.tile)], payload_, pulse_op_, arrived);

@@ -57,9 +57,10 @@ QnnChip::~QnnChip() {
   network_.attach(nullptr);
 }
 
-void QnnChip::trace_signals(sc_core::sc_trace_file* file) {
-  sc_core::sc_trace(file, reprogram_signal_, "reprograms");
-  sc_core::sc_trace(file, pulse_signal_, "pulses");
+void QnnChip::trace_signals(TrackWaves& waves) {
+  // Written when an update is done: ready_ps_ is then its end.
+  reprogram_signal_.attach(waves, "sequencer", &ready_ps_);
+  pulse_signal_.attach(waves, "sequencer", &ready_ps_);
 }
 
 void QnnChip::start_task(size_t task_index) {
@@ -74,11 +75,15 @@ void QnnChip::finish_training() {
 }
 
 uint64_t QnnChip::digital_work(Phase phase, uint64_t start_ps) {
-  digital_op_.work = network_.activity();
-  digital_op_.work -= charged_;
-  charged_ = network_.activity();
+  take_work(digital_op_.work);
   digital_op_.phase = phase;
   return transact(unit, payload_, digital_op_, start_ps);
+}
+
+void QnnChip::take_work(QnnActivity& work) {
+  work = network_.activity();
+  work -= charged_;
+  charged_ = network_.activity();
 }
 
 uint64_t QnnChip::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
@@ -151,6 +156,10 @@ void QnnChip::read_transposed(unsigned layer, const float* drive, float* row_sum
 ProgramOutcome QnnChip::program(unsigned layer, size_t row, size_t col, unsigned from, unsigned to) {
   const TileGrid& grid = floorplan_.grid;
   const size_t tile = floorplan_.tile_index(layer, row / grid.tile_rows, col / grid.tile_cols);
+  // The new level is known once the unit's walk has stepped this weight.
+  update_op_.kind = UpdateOp::through;
+  update_op_.index = row * network_.array(layer).cols() + col;
+  const uint64_t known = transact(unit, payload_, update_op_, ready_ps_);
   program_op_.row = row;
   program_op_.col = col;
   program_op_.from = from;
@@ -158,18 +167,22 @@ ProgramOutcome QnnChip::program(unsigned layer, size_t row, size_t col, unsigned
   program_op_.verify_max_pulses = network_.params().verify_max_pulses;
   program_op_.device_rng = &network_.device_rng(layer);
   programmed_ps_ =
-      std::max(programmed_ps_, transact(tile_programs[static_cast<int>(tile)], payload_, program_op_, ready_ps_));
+      std::max(programmed_ps_, transact(tile_programs[static_cast<int>(tile)], payload_, program_op_, known));
   return program_op_.outcome;
 }
 
 void QnnChip::update_layer(unsigned layer) {
   // The unit walks the hidden weights while the tiles' write drivers take the
-  // reprogrammings it issues: the update ends when both are done.
+  // reprogrammings it issues, each once its weight is stepped: the update ends when both are done.
   const uint64_t pulses_before = network_.activity().pulses();
   const uint64_t reprograms_before = network_.activity().reprogram_events;
+  update_op_.kind = UpdateOp::begin;
+  ready_ps_ = transact(unit, payload_, update_op_, ready_ps_);
   programmed_ps_ = ready_ps_;
   network_.update_layer(layer);
-  const uint64_t computed = digital_work(Phase::learning, ready_ps_);
+  update_op_.kind = UpdateOp::end;
+  take_work(update_op_.work);
+  const uint64_t computed = transact(unit, payload_, update_op_, ready_ps_);
   ready_ps_ = std::max(computed, programmed_ps_);
   if (tracing_waveforms()) {
     reprogram_signal_.write(static_cast<uint32_t>(network_.activity().reprogram_events - reprograms_before));

@@ -42,9 +42,11 @@ class QnnChip : public ChipBase, public CrossbarPort {
   void start_task(size_t task_index) override;
   void finish_training() override;
   uint64_t send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps);
-  void trace_signals(sc_core::sc_trace_file* file) override;
+  void trace_signals(TrackWaves& waves) override;
   // Charges the digital work the perceptron did since the last call; returns when it is done.
   uint64_t digital_work(Phase phase, uint64_t start_ps);
+  // The perceptron's activity since the last charge, into `work` (and marked charged).
+  void take_work(QnnActivity& work);
   // One wave of tile reads (reads_ filled), their partial sums summed into `out` in order.
   void run_reads(unsigned source, bool transposed, const float* drive, Phase phase, float* out);
   void update_layer(unsigned layer);
@@ -61,6 +63,7 @@ class QnnChip : public ChipBase, public CrossbarPort {
   ReprogramOp program_op_;
   MeshOp mesh_op_;
   DigitalOp digital_op_;
+  UpdateOp update_op_;
   QnnActivity charged_;  // the perceptron's activity already charged
   uint64_t ready_ps_ = 0;     // when the data the next phase needs is in place
   uint64_t programmed_ps_ = 0;  // when the last reprogramming of an update is done
@@ -75,7 +78,7 @@ class QnnChip : public ChipBase, public CrossbarPort {
   std::vector<TileRead> reads_;
   std::vector<uint64_t> arrivals_;
 
-  sc_core::sc_signal<uint32_t> reprogram_signal_, pulse_signal_;
+  ChipSignal reprogram_signal_, pulse_signal_;
 };
 
 }  // namespace mx

@@ -65,6 +65,7 @@ void add_activity_events(const Config& config, const json& s, std::vector<EventC
     }
   } else {
     const uint64_t m_bits = config.get_uint("memory.m_bits"), acc_bits = config.get_uint("memory.acc_bits");
+    events.push_back({"crossbar", L, "weight_read", count_at(u, "weight_reads")});
     events.push_back({"sram_m", L, "read_bit", count_at(u, "m_reads") * m_bits});
     events.push_back({"sram_m", L, "write_bit", count_at(u, "m_writes") * m_bits});
     // An accumulator update is a read-modify-write.
@@ -226,11 +227,15 @@ void add_architect_summary(const Config& config, const ChipBase& chip, json& s) 
     test_aj[name] = test[id];
     std::vector<EventCount> mine;
     for (Phase phase : kPhases) {
-      if (kinds.size() == 1 || (name == "error_unit")) {
+      if (ledger.priced_by_quantity(id)) {
+        // Priced per unit of the quantity the ledger counted (the crossbar's µS read); its
+        // other events come from the network's activity.
+        if (const uint64_t n = ledger.quantity(id, phase)) mine.push_back({name, phase, kinds.at(0), n});
+      } else if (kinds.size() == 1 || (name == "error_unit")) {
         // error_unit: the spiking chip charges neuron updates, System B error terms.
         const std::string event = kinds.size() == 1 ? kinds[0]
                                   : config.get_string("network.kind") == "qnn" ? "error_term" : "neuron_update";
-        const uint64_t n = ledger.operations(id, phase);
+        const uint64_t n = ledger.priced_count(id, phase);
         if (n) mine.push_back({name, phase, event, n});
       }
     }

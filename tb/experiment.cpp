@@ -97,9 +97,12 @@ json update_statistics(const SpikingNetwork& network) {
                   {"candidates", a.candidates},
                   {"rng_draws", a.rng_draws},
                   {"p_evaluations", a.p_evaluations},
+                  {"weight_reads", a.weight_reads},
                   {"m_reads", a.m_reads},
                   {"m_writes", a.m_writes},
-                  {"accumulator_updates", a.acc_updates}});
+                  {"accumulator_updates", a.acc_updates},
+                  {"verify_reads", a.verify_reads},
+                  {"verify_failures", a.verify_failures}});
   return updates;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "chip/chip_costs.h"
 #include "hw/tech.h"
@@ -15,12 +16,6 @@ constexpr double kSecondsPerDay = 86400.0;
 // Drift is re-evaluated at least this often while a task trains (a full refresh visits every
 // device; devices written since the last one are fresh either way).
 constexpr double kTrainingRefreshS = 3600.0;
-// Fallbacks while the tech table has no such figures (docs/devices.md): the NVSim sample
-// RRAM cell reads at 0.4 V (the rram_read entry's source), and a high-Vt SRAM bit is assumed
-// to leak 50 pW in retention (tens to hundreds of pW at 45-65 nm).
-constexpr double kFallbackReadVoltageV = 0.4;
-constexpr double kFallbackSramLeakagePwPerBit = 50.0;
-
 void set_clock(const std::vector<SynapseArray*>& arrays, double t_s) {
   for (SynapseArray* array : arrays) array->set_clock(t_s);
 }
@@ -186,9 +181,12 @@ LifetimePower lifetime_power(const Config& config, const nlohmann::json& summary
   // The SRAM learning state beside the crossbars is what leaks while the chip waits; the
   // ReRAM is non-volatile and draws nothing unread.
   const double bits = summary.contains("memory_bits") ? summary["memory_bits"]["consolidation_total"].get<double>() : 0;
-  p.retained_leakage_uw = bits * kFallbackSramLeakagePwPerBit * 1e-6;
-  p.leakage_source = std::to_string(static_cast<uint64_t>(bits)) + " SRAM bits x " +
-                     std::to_string(kFallbackSramLeakagePwPerBit) + " pW (assumed high-Vt retention leakage)";
+  const TechEntry& cell = tech.at("sram_cell");
+  p.retained_leakage_uw = bits * cell.leakage_uw;
+  char figure[64];
+  std::snprintf(figure, sizeof figure, "%.6g pW", cell.leakage_uw * 1e6);
+  p.leakage_source = std::to_string(static_cast<uint64_t>(bits)) + " SRAM bits x tech sram_cell.leakage_uw " +
+                     figure + " (" + cell.source + ")";
   // Gated: every bit written into a spare device (one SET-or-RESET pulse) and read back.
   p.checkpoint_pj = bits * (tech.at("rram_set").energy_pj + tech.at("rram_read").energy_pj);
   const double rated = config.get_double("endurance.rated_cycles");
@@ -204,10 +202,10 @@ nlohmann::json device_read_report(const Config& config, const std::vector<const 
     tally.device_reads += array->read_tally().device_reads;
   }
   const double pulse_s = read.latency_ns * 1e-9;
-  const double energy_j = kFallbackReadVoltageV * kFallbackReadVoltageV * pulse_s * tally.conductance_s();
+  const double energy_j = read.voltage_v * read.voltage_v * pulse_s * tally.conductance_s();
   return {{"reads", tally.device_reads},
           {"conductance_sum_s", tally.conductance_s()},
-          {"read_voltage_v", kFallbackReadVoltageV},
+          {"read_voltage_v", read.voltage_v},
           {"pulse_s", pulse_s},
           {"energy_pj", energy_j * 1e12},
           {"energy_pj_per_read", tally.device_reads ? energy_j * 1e12 / tally.device_reads : 0.0},

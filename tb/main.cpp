@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -46,7 +47,9 @@ const char* kUsage =
     "                                         re-price a timed run under another tech table\n"
     "       metaxbar presets                  list the configs/ presets with their descriptions\n"
     "       metaxbar device fit RAW.csv [--out DIR] [--levels N]   level and transition tables from cycling data\n"
+    "       metaxbar device simulate [--config CONFIG] --out RAW.csv   cycling data from a level table\n"
     "       metaxbar --version                version and git commit\n"
+    "       metaxbar --commands               list the subcommands\n"
     "       metaxbar COMMAND --help           a command's options and an example\n";
 
 bool asks_for_help(const std::vector<std::string>& args) {
@@ -223,20 +226,74 @@ int config_command(const std::vector<std::string>& args) {
 
 // The report is drawn by Python and matplotlib (tools/report.py); this hands over to it.
 // Debian's interpreter is the one tools/setup.sh gives matplotlib, whatever else is on PATH.
-int report_command(char* argv[], bool help) {
+int report_command(const std::vector<std::string>& rest) {
   const std::string script = mx::tool_path("report.py").string();
   const char* python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  if (help) {
+  if (asks_for_help(rest)) {
     const int status = std::system((std::string(python) + " '" + script + "' --help").c_str());
     if (status != 0) throw mx::Error("report --help: " + script + " did not run (status " + std::to_string(status) + ")");
     std::printf("\nexample:\n  metaxbar report traces/split_fmnist_prob_nmem7-seed1 traces/sweep-adc_bits --out traces/report\n");
     return 0;
   }
   std::vector<char*> args = {const_cast<char*>(python), const_cast<char*>(script.c_str())};
-  for (char** arg = argv + 2; *arg; ++arg) args.push_back(*arg);
+  for (const std::string& arg : rest) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   ::execvp(python, args.data());
   throw mx::Error(std::string("report: cannot run ") + python + " " + script + ": " + std::strerror(errno));
+}
+
+std::vector<std::string> with_first(const char* first, const std::vector<std::string>& args) {
+  std::vector<std::string> all = {first};
+  all.insert(all.end(), args.begin(), args.end());
+  return all;
+}
+
+// Every subcommand, as the dispatcher finds it: a name of one word, or two for a
+// sub-subcommand ("sweep merge"), and what runs it with the arguments after the name. A
+// command whose `help` is set prints it for --help or -h anywhere among its arguments;
+// the others answer --help themselves. `metaxbar --commands` lists the names, so the
+// test that asks each one for --help cannot miss a new one.
+struct Command {
+  std::string name;
+  std::function<int(const std::vector<std::string>&)> run;
+  std::function<void()> help;
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"run", run_command, [] { print_command_help("run"); }},
+      {"config", config_command, [] { print_command_help("config"); }},
+      {"sweep merge", [](const std::vector<std::string>& a) { return mx::sweep_command(with_first("merge", a)); },
+       [] { print_command_help("sweep merge"); }},
+      {"sweep", mx::sweep_command,
+       [] {
+         mx::sweep_command({"--help"});
+         std::printf("\nexample:\n  metaxbar sweep configs/sweeps/adc_bits.json -j 2 --out traces/sweep-adc_bits\n");
+       }},
+      {"report", report_command, nullptr},
+      {"recost", mx::recost_command, nullptr},
+      {"presets", mx::presets_command, [] { print_command_help("presets"); }},
+      {"device fit", [](const std::vector<std::string>& a) { return mx::device_command(with_first("fit", a)); },
+       nullptr},
+      {"device simulate",
+       [](const std::vector<std::string>& a) { return mx::device_command(with_first("simulate", a)); }, nullptr},
+      {"device", mx::device_command, nullptr},
+  };
+  return table;
+}
+
+// The command `args` names (a two-word name first), or nullptr.
+const Command* find_command(const std::vector<std::string>& args, size_t& words) {
+  for (const Command& command : commands()) {
+    const size_t space = command.name.find(' ');
+    if (space == std::string::npos) {
+      if (args[0] == command.name) return words = 1, &command;
+    } else if (args.size() > 1 && args[0] == command.name.substr(0, space) &&
+               args[1] == command.name.substr(space + 1)) {
+      return words = 2, &command;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -256,26 +313,23 @@ extern "C" int sc_main(int argc, char* argv[]) {
     std::printf("%s\n", mx::build_info().describe().c_str());
     return 0;
   }
-  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  if (all[0] == "--commands") {
+    for (const Command& command : commands()) std::printf("%s\n", command.name.c_str());
+    return 0;
+  }
   try {
-    if (asks_for_help(rest)) {
-      const bool merge = all[0] == "sweep" && !rest.empty() && rest[0] == "merge";
-      if (print_command_help(merge ? "sweep merge" : all[0]) == 0) return 0;
-      if (all[0] == "sweep") {
-        const int code = mx::sweep_command({"--help"});
-        std::printf("\nexample:\n  metaxbar sweep configs/sweeps/adc_bits.json -j 2 --out traces/sweep-adc_bits\n");
-        return code;
-      }
+    size_t words = 0;
+    const Command* command = find_command(all, words);
+    if (!command) {
+      std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
+      return 2;
     }
-    if (all[0] == "run") return run_command(rest);
-    if (all[0] == "config") return config_command(rest);
-    if (all[0] == "sweep") return mx::sweep_command(rest);
-    if (all[0] == "report") return report_command(argv, asks_for_help(rest));
-    if (all[0] == "device") return mx::device_command(rest);
-    if (all[0] == "presets") return mx::presets_command(rest);
-    if (all[0] == "recost") return mx::recost_command(rest);
-    std::fprintf(stderr, "metaxbar: unknown command '%s'\n%s", all[0].c_str(), kUsage);
-    return 2;
+    const std::vector<std::string> rest(all.begin() + static_cast<std::ptrdiff_t>(words), all.end());
+    if (command->help && asks_for_help(rest)) {
+      command->help();
+      return 0;
+    }
+    return command->run(rest);
   } catch (const mx::Error& e) {
     std::fprintf(stderr, "metaxbar: error: %s\n", e.what());
   } catch (const po::error& e) {

@@ -108,7 +108,7 @@ nlohmann::json TimedRunner::summary() const {
 
 void TimedRunner::write_traces(const std::string& dir) {
   const ChipContext& context = chip_->context();
-  chip_->close_vcd();
+  chip_->write_vcd();
   context.timeline.write(dir + "/timeline.json");
 
   const EnergyLedger& ledger = context.ledger;

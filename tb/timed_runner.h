@@ -14,7 +14,7 @@ namespace mx {
 
 class TimedRunner : public SampleRunner {
  public:
-  // `trace_dir`: where signals.vcd goes when trace.vcd is set (written while simulating).
+  // `trace_dir`: where signals.vcd goes when trace.vcd is set (buffered while simulating, written by write_traces).
   TimedRunner(const Config& config, std::unique_ptr<ChipBase> chip, const std::string& trace_dir);
   // System A's chip, or System B's.
   TimedRunner(const Config& config, SpikingNetwork& network, const std::string& trace_dir);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -108,4 +109,42 @@ TEST(ChipDescription, ABadDescriptionIsAnErrorBeforeSimulation) {
                                                          "/configs/default.json --mode timed --set chip.controllers=core");
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_NE(outcome.output.find("chip.controllers"), std::string::npos) << outcome.output;
+}
+
+TEST(ChipDescription, WriteVerifyRepulsesOnANoisyTableAndAgreesWithTheFunctionalMode) {
+  // sigma 15 % of each level's mean: an open-loop pulse often lands nearer a neighbour.
+  const std::string noisy =
+      "--set data.train_samples=1000 --set data.test_samples=300 "
+      "--set 'device.levels={\"count\":16,\"g_min_us\":10,\"g_max_us\":100,\"sigma_frac\":0.15,"
+      "\"spacing\":\"conductance\"}' ";
+  const std::string verify = noisy + "--set controller.write_verify=true --set controller.verify_max_pulses=6";
+  const json open = run("verify_off", noisy);
+  const json timed = run("verify_timed", verify);
+  const json functional = run("verify_functional", verify, "functional");
+  expect_same_learning(timed, functional, "write-verify functional vs timed");
+  EXPECT_EQ(timed["updates"], functional["updates"]);
+  const json& u = timed["updates"];
+  EXPECT_GT(u["verify_reads"].get<uint64_t>(), u["write_pulses"].get<uint64_t>());  // a read before each write too
+  EXPECT_GT(u["verify_failures"].get<uint64_t>(), 0u);
+  EXPECT_EQ(open["updates"]["verify_reads"].get<uint64_t>(), 0u);
+  // Verifying moves the devices differently: other learning, other writes per device.
+  EXPECT_NE(timed["accuracy"]["matrix"], open["accuracy"]["matrix"]);
+  EXPECT_NE(u["write_pulses"], open["updates"]["write_pulses"]);
+  EXPECT_NE(u["max_writes_per_device"], open["updates"]["max_writes_per_device"]);
+  // Every pulse and every read is on the ledger.
+  const json& ops = timed["energy_pj"]["operations"];
+  EXPECT_EQ(ops["verify_reads"], u["verify_reads"]);
+  EXPECT_EQ(ops["write_pulses"], u["write_pulses"]);
+  EXPECT_GT(timed["energy_pj"]["by_component"]["verify_reads"].get<double>(), 0.0);
+}
+
+TEST(ChipDescription, ABadVerifySettingIsAOneLineError) {
+  for (const char* set : {"controller.verify_tolerance=0.8", "controller.verify_max_pulses=0"}) {
+    const auto outcome = mx::testing_support::run_metaxbar("run " MX_SOURCE_DIR "/configs/default.json --set " +
+                                                           std::string(set));
+    EXPECT_NE(outcome.exit_code, 0) << set;
+    const std::string key = std::string(set).substr(0, std::string(set).find('='));
+    EXPECT_NE(outcome.output.find(key), std::string::npos) << outcome.output;
+    EXPECT_LE(std::count(outcome.output.begin(), outcome.output.end(), '\n'), 1) << outcome.output;
+  }
 }

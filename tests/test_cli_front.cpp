@@ -3,6 +3,9 @@
 // key a type, prints integer bounds as integers, and its table has the promised columns.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/cli_harness.h"
@@ -15,18 +18,31 @@ Outcome metaxbar(const std::string& args) { return mx::testing_support::run_meta
 }  // namespace
 
 TEST(CliFront, EverySubcommandAnswersHelp) {
-  for (const std::string command : {"run", "config", "sweep", "sweep merge", "report", "presets"}) {
+  // The names come from the dispatcher's own table (`metaxbar --commands`): a subcommand
+  // added there is asked here too.
+  const Outcome listing = metaxbar("--commands");
+  ASSERT_EQ(listing.exit_code, 0) << listing.output;
+  std::vector<std::string> commands;
+  std::istringstream lines(listing.output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) commands.push_back(line);
+  for (const char* expected : {"run", "config", "sweep", "sweep merge", "report", "recost", "presets", "device fit",
+                               "device simulate"})
+    EXPECT_NE(std::find(commands.begin(), commands.end(), expected), commands.end()) << expected;
+  for (const std::string& command : commands) {
     for (const std::string flag : {"--help", "-h"}) {
       const Outcome outcome = metaxbar(command + " " + flag);
       EXPECT_EQ(outcome.exit_code, 0) << command << " " << flag << ": " << outcome.output;
       EXPECT_NE(outcome.output.find("usage:"), std::string::npos) << command << ": " << outcome.output;
       EXPECT_NE(outcome.output.find("example"), std::string::npos) << command << ": " << outcome.output;
       EXPECT_NE(outcome.output.find("metaxbar " + command), std::string::npos) << command << ": " << outcome.output;
+      EXPECT_NE(outcome.output.find("help"), std::string::npos) << command << " lists no options: " << outcome.output;
       EXPECT_EQ(outcome.output.find("error"), std::string::npos) << command << ": " << outcome.output;
     }
   }
   // --help after other arguments is still help, not a missing file.
   EXPECT_EQ(metaxbar("run no_such.json --help").exit_code, 0);
+  EXPECT_EQ(metaxbar("device fit no_such.csv --help").exit_code, 0);
 }
 
 TEST(CliFront, PresetsListsEveryShippedConfigWithItsDescription) {

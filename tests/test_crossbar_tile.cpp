@@ -42,6 +42,7 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   TileReadOp op;
   op.rows_begin = rows.data(), op.rows_end = rows.data() + rows.size();
   const uint64_t done = bench.reader.send(op, 5000);
+  const uint64_t read_us = bench.array.read_tally().microsiemens();  // V² G t: the conductance the read drew
 
   std::vector<float> expected(4);
   tile_partial_sums(bench.array, op.rows_begin, op.rows_end, 2, 6, bench.adc, expected.data());
@@ -61,7 +62,9 @@ TEST(CrossbarTile, ReadReturnsConvertedPartialSumsAndChargesEveryPart) {
   const ChipCosts& c = bench.context.costs;
   const ChipComponents& id = bench.context.components;
   EXPECT_EQ(bench.context.ledger.component_aj(id.row_drivers), 3 * c.row_drive_aj);
-  EXPECT_EQ(bench.context.ledger.component_aj(id.crossbar), 3 * 4 * 2 * c.device_read_aj);  // rows x cols x n_mem
+  EXPECT_GT(read_us, 0u);
+  EXPECT_EQ(bench.context.ledger.component_aj(id.crossbar), static_cast<int64_t>(read_us) * c.read_aj_per_us);
+  EXPECT_EQ(bench.context.ledger.operations(id.crossbar), 3u * 4 * 2);  // rows x cols x n_mem
   EXPECT_EQ(bench.context.ledger.component_aj(id.adc), 4 * c.conversion_aj);
   EXPECT_EQ(done, 5000 + c.tile_read_ps(4));
 }
@@ -113,4 +116,35 @@ TEST(CrossbarTile, MoreWriteDriversTakePulsesAtOnceAndABudgetHoldsThemBack) {
   const uint64_t pulse = context.costs.pulse_ps;
   EXPECT_EQ(to_wide.send(op), pulse);              // four drivers, four pulses at once
   EXPECT_EQ(to_budgeted.send(op), 4 * pulse);      // one pulse in flight chip-wide
+}
+
+TEST(CrossbarTile, AVerifiedWriteChargesEveryPulseAndReadAndHoldsTheDriver) {
+  Bench bench;
+  std::vector<WriteMove> moves = {{3, 4, +1}, {5, 2, -1}};
+  const WriteVerify verify{true, 0.2, 6};  // tight: off-centre devices take extra pulses
+  Rng device_rng(9);
+  LearningActivity activity;
+  PulseOp op;
+  op.begin = moves.data(), op.end = moves.data() + moves.size(), op.device = 1, op.device_rng = &device_rng;
+  op.activity = &activity, op.verify = &verify;
+  const uint64_t done = bench.writer.send(op);
+  const ChipCosts& c = bench.context.costs;
+  const ChipComponents& id = bench.context.components;
+  const uint64_t pulses = activity.pulses(), reads = activity.verify_reads;
+  EXPECT_GE(pulses, 2u);
+  EXPECT_EQ(reads, pulses + 2);  // a read before each write, one after each pulse
+  EXPECT_EQ(bench.context.ledger.operations(id.verify_reads), reads);
+  EXPECT_EQ(bench.context.ledger.component_aj(id.verify_reads), static_cast<int64_t>(reads) * c.verify_read_aj);
+  EXPECT_EQ(bench.context.ledger.operations(id.write_pulses), pulses);
+  EXPECT_EQ(bench.tile->pulses(), pulses);
+  // One write driver: both writes' pulses and reads one after the other.
+  EXPECT_EQ(done, pulses * c.pulse_ps + reads * c.verify_ps);
+  // The functional kernel on the same devices and stream lands them in the same state.
+  Rng init{4}, rng(9);
+  SynapseArray same{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  LearningActivity functional;
+  for (const WriteMove& move : moves) apply_pulse(same, move, 1, verify, rng, functional);
+  for (const WriteMove& move : moves)
+    EXPECT_EQ(same.resistance(move.pre, move.post, 1), bench.array.resistance(move.pre, move.post, 1));
+  EXPECT_EQ(functional.verify_reads, reads);
 }

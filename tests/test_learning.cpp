@@ -235,7 +235,7 @@ TEST(ProgramBatch, CountsSetAndResetPulses) {
   batch.moves = {{0, 0, +1}, {0, 1, -1}};
   Rng rng(1);
   LearningActivity activity;
-  program_batch(array, batch, rng, activity);
+  program_batch(array, batch, WriteVerify{}, rng, activity);
   EXPECT_EQ(activity.set_pulses, 1u);
   EXPECT_EQ(activity.reset_pulses, 1u);
   EXPECT_EQ(array.write_counts()[0] + array.write_counts()[1], 2u);

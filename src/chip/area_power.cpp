@@ -185,10 +185,15 @@ StaticEnergy static_energy(const AreaLeakage& priced, const std::vector<BlockIns
     // 1 uW for 1 ps is 1 aJ; each component of the block is rounded once, so the
     // components add up to the total exactly.
     for (const auto& [component, leakage_uw] : priced.block_component_leakage_uw.at(b.name)) {
-      const int64_t leak_aj = std::llround(leakage_uw * on_ps);
-      const int64_t wake_aj = std::llround(leakage_uw * wakeup_ps);
+      // int64 attojoules hold 9.2 J: a longer or leakier run is an error, not a wrapped sum.
+      const double leak = leakage_uw * on_ps, wake = leakage_uw * wakeup_ps;
+      int64_t sum = 0;
+      if (!(leak + wake < 9.2e18) || __builtin_add_overflow(result.total_aj, std::llround(leak) + std::llround(wake), &sum))
+        throw Error("static energy: " + b.name + "'s " + component + " leakage over the run's chip time overflows "
+                    "the 64-bit attojoule ledger (9.2 J)");
+      const int64_t leak_aj = std::llround(leak), wake_aj = std::llround(wake);
       result.by_component_aj[component] += leak_aj + wake_aj;
-      result.total_aj += leak_aj + wake_aj;
+      result.total_aj = sum;
       result.wakeup_aj += wake_aj;
     }
   }
@@ -208,7 +213,8 @@ const std::vector<EventPrice>& event_prices() {
   static const std::vector<EventPrice> table = [] {
     std::vector<EventPrice> t = {
         {"row_drivers", "driven_row", [](const ChipCosts& c) { return c.row_drive_aj; }},
-        {"crossbar", "device_read", [](const ChipCosts& c) { return c.device_read_aj; }},
+        {"crossbar", "conductance_read_us", [](const ChipCosts& c) { return c.read_aj_per_us; }},
+        {"crossbar", "weight_read", [](const ChipCosts& c) { return c.weight_read_aj; }},
         {"adc", "conversion", [](const ChipCosts& c) { return c.conversion_aj; }},
         {"neuron_cores", "neuron_update", [](const ChipCosts& c) { return c.neuron_update_aj; }},
         {"error_unit", "neuron_update", [](const ChipCosts& c) { return c.neuron_update_aj; }},

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/input_limits.h"
 #include "config/config.h"
+#include "device/synapse_array.h"
 #include "hw/hw_rng.h"
 
 namespace mx {
@@ -45,7 +46,8 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.row_drive_aj = to_attojoules(dac.energy_pj * dac_cycles);
   c.row_drive_ps = to_ps(dac.latency_ns * dac_cycles);
   const TechEntry& read = tech.at("rram_read");
-  c.device_read_aj = to_attojoules(read.energy_pj);
+  // V² x t x 1 µS in pJ: V² (V²) x latency_ns 1e-9 s x 1e-6 S x 1e12 pJ/J.
+  c.read_aj_per_us = to_attojoules(read.voltage_v * read.voltage_v * read.latency_ns * 1e-3);
   c.settle_ps = to_ps(read.latency_ns);
   // An ideal converter stands for no particular circuit: it is priced, built (area_power) and
   // shipped over the mesh as one adc.ideal_bits converter, so its bill, its area and its traffic
@@ -110,6 +112,16 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.partial_word_bits = costed_adc_bits;
   c.mesh = mesh_spec_from_tech(tech, mesh_width, mesh_height, c.cycle_ps);
   return c;
+}
+
+int64_t device_read_aj(const ChipCosts& costs, EnergyLedger& ledger, ComponentId crossbar, Phase phase,
+                       const SynapseArray& array) {
+  const uint64_t us = ledger.count_quantity(crossbar, phase, array.take_read_microsiemens());
+  int64_t aj = 0;
+  if (us > static_cast<uint64_t>(INT64_MAX) || __builtin_mul_overflow(costs.read_aj_per_us, static_cast<int64_t>(us), &aj))
+    throw Error("energy ledger: a tile read of " + std::to_string(us) + " uS at " + std::to_string(costs.read_aj_per_us) +
+                " aJ per uS overflows the ledger's 64-bit attojoules (tech rram_read)");
+  return aj;
 }
 
 }  // namespace mx

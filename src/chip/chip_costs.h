@@ -13,13 +13,16 @@ namespace mx {
 
 class Config;
 class HwRng;
+class SynapseArray;
 
 struct ChipCosts {
   uint64_t cycle_ps = 1000;
 
   // Crossbar tile read: drive the spiking rows, let the bit lines settle, convert.
   int64_t row_drive_aj = 0;      // per driven row (DAC / row driver, dac.bits)
-  int64_t device_read_aj = 0;    // per conducting device (driven row x column x n_mem)
+  // Per µS of conductance read (drive² weighted): a device of conductance G read at drive x
+  // dissipates (x V)² G t, V and t the tech table's rram_read voltage_v and latency_ns.
+  int64_t read_aj_per_us = 0;
   int64_t conversion_aj = 0;     // per converted column (ADC at adc.bits)
   uint64_t row_drive_ps = 0, settle_ps = 0, conversion_ps = 0;
   unsigned columns_per_adc = 8;
@@ -70,6 +73,12 @@ struct ChipCosts {
 // `rng` is the gate's generator (its kind and bits set the draw cost); mesh size from the floorplan.
 ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& rng, unsigned n_mem,
                           unsigned mesh_width, unsigned mesh_height);
+
+// The energy of the reads a tile has just made from `array`: read_aj_per_us x the µS the
+// array has read since the last charge (SynapseArray::take_read_microsiemens), which is also
+// counted into the ledger as `crossbar`'s priced quantity, so that recost re-prices it exactly.
+int64_t device_read_aj(const ChipCosts& costs, EnergyLedger& ledger, ComponentId crossbar, Phase phase,
+                       const SynapseArray& array);
 
 // The tech table of a run: defaults, then the `tech` key (a file path or inline overrides).
 Tech load_tech(const Config& config);

@@ -32,6 +32,14 @@ void add_chip_keys(Schema& s) {
                 "write pulses in flight chip-wide (the current-supply limit of a die); 0 = unlimited"));
   s.add(boolean("chip.pipeline", false,
                 "false: a barrier per time step; true: layer l+1 of step t overlaps layer l of step t+1"));
+  // Write-verify changes the devices, hence learned numbers (controller.write_verify).
+  s.add(number("controller.verify_tolerance", 0.5, 0, 0.5,
+               "write-verify: a read on target lies within this many levels of the target level's mean "
+               "resistance (0.5 = it snaps to the target level; smaller re-pulses off-centre devices through a "
+               "neighbouring level, since a pulse moves whole levels)"));
+  s.add(integer("controller.verify_max_pulses", 4, 1, 1e6,
+                "write-verify: at most this many pulses per write; a write still off target then counts in "
+                "updates.verify_failures"));
   s.add(integer("adc.ideal_bits", 8, 1, 16,
                 "the width an ideal converter (adc.bits = 0) stands for: it ships this many bits per partial "
                 "sum over the mesh and is priced and sized by the tech table's adc_conversion_<N>bit entry"));

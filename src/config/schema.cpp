@@ -124,7 +124,9 @@ Schema build_run_schema() {
   s.add(choice("rng.draw_policy", "layer", {"layer", "post", "synapse"},
                "one gate draw per layer per update event (the paper's), per post-neuron, or per synapse"));
   s.add(integer("controller.p_bits", 0, 0, 32, "resolution of the p_update lookup table; 0 = exact"));
-  s.add(boolean("controller.write_verify", false, "read the device back after every write pulse"));
+  s.add(boolean("controller.write_verify", false,
+                "program-and-verify: read the device before a write and after every pulse, and pulse again "
+                "until it is within controller.verify_tolerance of its target level (changes learned numbers)"));
   s.add(integer("core.lanes", 32, 1, 1e6, "neurons a neuron core updates per clock cycle"));
   s.add(integer("mesh.width", 0, 0, 1024, "routers per mesh row; 0 = the smallest square that fits"));
   s.add(integer("mesh.height", 0, 0, 1024, "routers per mesh column; 0 = the smallest square that fits"));

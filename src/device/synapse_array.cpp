@@ -184,13 +184,16 @@ void SynapseArray::refresh_weight(size_t row, size_t col) {
 
 float SynapseArray::read_weight(size_t row, size_t col, Rng& rng) const {
   if (options_.read_noise <= 0) return weight(row, col);
-  const float* r = &resistance_[device_index(row, col, 0)];
   double g = 0;
-  for (unsigned k = 0; k < options_.n_mem; ++k) {
-    const double z = rng.normal();
-    g += noisy_conductance(r[k], z > 3.0 ? 3.0 : (z < -3.0 ? -3.0 : z));
-  }
+  for (unsigned k = 0; k < options_.n_mem; ++k) g += read_conductance(row, col, k, rng);
   return static_cast<float>(weight_of_conductance(g));
+}
+
+float SynapseArray::read_conductance(size_t row, size_t col, unsigned k, Rng& rng) const {
+  const float r = resistance_[device_index(row, col, k)];
+  if (options_.read_noise <= 0) return 1.0f / r;
+  const double z = rng.normal();
+  return noisy_conductance(r, z > 3.0 ? 3.0 : (z < -3.0 ? -3.0 : z));
 }
 
 PulseResult SynapseArray::program(size_t row, size_t col, unsigned k, int direction, Rng& rng) {

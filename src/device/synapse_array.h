@@ -41,6 +41,9 @@ struct ReadTally {
   double conductance_s() const {
     return static_cast<double>(conductance) * kSiemensPerUnit / kDriveScale;
   }
+  // The sum in whole microsiemens (drive² weighted), rounded down: the unit the ledger prices.
+  static constexpr int64_t kUnitsPerMicrosiemens = static_cast<int64_t>(1e-6 / kSiemensPerUnit * kDriveScale);
+  uint64_t microsiemens() const { return static_cast<uint64_t>(conductance / kUnitsPerMicrosiemens); }
 };
 
 struct PulseResult {
@@ -66,6 +69,8 @@ class SynapseArray {
 
   // A controller read of one synapse (read noise applied per device when configured).
   float read_weight(size_t row, size_t col, Rng& rng) const;
+  // A controller read of device k alone (a verify read): its conductance through the read noise.
+  float read_conductance(size_t row, size_t col, unsigned k, Rng& rng) const;
 
   // Reads in which each device's conductance counts one by one: read noise per read, or IR
   // drop along the wires. Without them a read adds the cached weights.
@@ -85,6 +90,16 @@ class SynapseArray {
                   size_t col_end) const;
   void tally_synapse(double g_siemens, float x) const;
   const ReadTally& read_tally() const { return tally_; }
+  // The conductance read since the last call, in whole µS (drive² weighted): what a tile
+  // charges for the reads it has just made. The fraction of a µS left over is carried into
+  // the next call, so the calls add up to the tally rounded down once, whatever the order
+  // and size of the reads.
+  uint64_t take_read_microsiemens() const {
+    const uint64_t total = tally_.microsiemens();
+    const uint64_t taken = total - charged_us_;
+    charged_us_ = total;
+    return taken;
+  }
 
   // The deployment clock (seconds since the chip was first programmed): writes record it,
   // and moving it lets every device drift for the time since its last write. Both modes move
@@ -143,6 +158,7 @@ class SynapseArray {
   std::vector<int64_t> row_tile_units_;   // per row and column tile: sum of g_units_
   mutable std::vector<uint32_t> reads_;   // read noise only: inference reads per synapse
   mutable ReadTally tally_;
+  mutable uint64_t charged_us_ = 0;  // the tally's µS already taken by take_read_microsiemens
 };
 
 }  // namespace mx

@@ -58,6 +58,7 @@ EnergyTally EnergyTally::operator-(const EnergyTally& earlier) const {
   for (size_t s = 0; s < shared; ++s) {
     difference.aj_[s] -= earlier.aj_[s];
     difference.operations_[s] -= earlier.operations_[s];
+    difference.quantity_[s] -= earlier.quantity_[s];
   }
   difference.total_aj_ -= earlier.total_aj_;
   return difference;
@@ -70,6 +71,8 @@ ComponentId EnergyLedger::add_component(std::string name) {
   names_.push_back(std::move(name));
   aj_.resize(names_.size() * kPhaseCount, 0);
   operations_.resize(names_.size() * kPhaseCount, 0);
+  quantity_.resize(names_.size() * kPhaseCount, 0);
+  by_quantity_.resize(names_.size(), 0);
   return static_cast<ComponentId>(names_.size() - 1);
 }
 
@@ -82,6 +85,7 @@ ComponentId EnergyLedger::component(const std::string& name) const {
 void EnergyLedger::reset() {
   std::fill(aj_.begin(), aj_.end(), 0);
   std::fill(operations_.begin(), operations_.end(), 0);
+  std::fill(quantity_.begin(), quantity_.end(), 0);
   total_aj_ = 0;
 }
 

@@ -47,6 +47,18 @@ class EnergyTally {
     return id < component_count() ? operations_[slot(id, phase)] : 0;
   }
 
+  // A priced quantity other than the operation count, for a component whose energy per
+  // operation is not constant: the crossbar's reads cost V^2 G t, so it records the
+  // conductance it read (whole uS) and is re-priced per uS. priced_count is that quantity for
+  // such a component and the operation count for the others.
+  uint64_t quantity(ComponentId id, Phase phase) const {
+    return id < component_count() ? quantity_[slot(id, phase)] : 0;
+  }
+  bool priced_by_quantity(ComponentId id) const { return id < component_count() && by_quantity_[id]; }
+  uint64_t priced_count(ComponentId id, Phase phase) const {
+    return priced_by_quantity(id) ? quantity(id, phase) : operations(id, phase);
+  }
+
   size_t component_count() const { return aj_.size() / kPhaseCount; }
 
   // Components registered after `earlier` was taken count from zero.
@@ -58,6 +70,8 @@ class EnergyTally {
   }
   std::vector<int64_t> aj_;
   std::vector<uint64_t> operations_;
+  std::vector<uint64_t> quantity_;
+  std::vector<uint8_t> by_quantity_;  // per component
   int64_t total_aj_ = 0;
 };
 
@@ -93,6 +107,16 @@ class EnergyLedger : public EnergyTally {
         __builtin_mul_overflow(to_attojoules(pj), static_cast<int64_t>(count), &attojoules))
       overflow(id, "one charge (" + std::to_string(count) + " x " + std::to_string(pj) + " pJ)");
     charge(id, phase, attojoules, count);
+  }
+
+  // Records `amount` of the component's priced quantity (see EnergyTally::quantity) and
+  // returns it; from the first call on the component is priced by its quantity.
+  uint64_t count_quantity(ComponentId id, Phase phase, uint64_t amount) {
+    assert(id < component_count());
+    by_quantity_[id] = 1;
+    if (__builtin_add_overflow(quantity_[slot(id, phase)], amount, &quantity_[slot(id, phase)]))
+      overflow(id, "the priced quantity");
+    return amount;
   }
 
   EnergyTally snapshot() const { return *this; }

@@ -23,6 +23,7 @@ struct DefaultRow {
   // Leakage we could not source is assumed; its corners are value / factor and value x
   // factor (0 = no corners).
   double leakage_factor = 0;
+  double voltage_v = 0;  // only entries the chip prices from a conductance have one
 };
 
 // Figures marked "derived" or "assumed" are ours; the reasoning is in the source text so
@@ -41,7 +42,9 @@ constexpr DefaultRow kDefaults[] = {
      "NVSim sample RRAM cell: RESET pulse 2.0 V, 10 ns, ~0.6 pJ per device"},
     {"rram_read", 0.1, 10, 0, 0, 0,
      "NVSim sample RRAM cell: read at 0.4 V, ~0.1 pJ per device; latency assumed equal to the "
-     "10 ns write pulse"},
+     "10 ns write pulse. A tile read charges voltage_v^2 x G x latency per device (its own "
+     "conductance); energy_pj is the controller's and the verify read's per-device figure",
+     0, 0.4},
     {"device_cell", 0, 0, 0.00153, 0, 32,
      "area per device: ISAAC (Shafiee et al., ISCA 2016, 32 nm) tabulates 8 memristor arrays of "
      "128x128 cells in 0.0002 mm^2, i.e. 200 um^2 / 131072 = 0.00153 um^2 per cell (a selector-less "
@@ -248,7 +251,7 @@ Tech Tech::defaults() {
   Tech tech;
   for (const DefaultRow& row : kDefaults) {
     Published& p = tech.published_[row.name];
-    p.entry = {row.energy_pj, row.latency_ns, row.area_um2, row.leakage_uw, row.node_nm, row.source};
+    p.entry = {row.energy_pj, row.latency_ns, row.area_um2, row.leakage_uw, row.node_nm, row.voltage_v, row.source};
     if (row.leakage_factor > 0)
       p.bounds[TechFigure::leakage_uw] = {row.leakage_uw / row.leakage_factor, row.leakage_uw * row.leakage_factor};
   }
@@ -282,7 +285,7 @@ double& figure_of(TechEntry& entry, TechFigure figure) {
 }
 
 std::vector<std::string> entry_fields() {
-  std::vector<std::string> fields = {"node_nm", "source", "spread"};
+  std::vector<std::string> fields = {"node_nm", "source", "spread", "voltage_v"};
   for (TechFigure f : kTechFigures) {
     const std::string name = tech_figure_name(f);
     fields.insert(fields.end(), {name, name + "_min", name + "_max"});
@@ -374,6 +377,16 @@ void Tech::apply_overrides(const json& overrides, const std::string& json_path) 
         changed = true;
         continue;
       }
+      if (key == "voltage_v") {
+        // A voltage only means something where the chip prices the entry from it.
+        if (adding || found->second.entry.voltage_v <= 0)
+          throw Error(field_where + ": this entry has no voltage (only entries priced from a device's "
+                      "conductance, e.g. rram_read, carry voltage_v)");
+        next.entry.voltage_v = read_figure(field.value(), field_where);
+        if (next.entry.voltage_v <= 0) throw Error(field_where + ": expected a voltage > 0, got " + field.value().dump());
+        changed = true;
+        continue;
+      }
       if (key == "spread") {
         next.spread = read_figure(field.value(), field_where);
         if (next.spread > 1) throw Error(field_where + ": expected a fraction in [0, 1], got " + field.value().dump());
@@ -423,7 +436,7 @@ void Tech::apply_overrides(const json& overrides, const std::string& json_path) 
       const TechEntry& old = found->second.entry;
       const TechEntry& now = next.entry;
       if (now.energy_pj != old.energy_pj || now.latency_ns != old.latency_ns || now.area_um2 != old.area_um2 ||
-          now.leakage_uw != old.leakage_uw || now.node_nm != old.node_nm)
+          now.leakage_uw != old.leakage_uw || now.node_nm != old.node_nm || now.voltage_v != old.voltage_v)
         next.entry.source = "user value at " + where + " (default source: " + old.source + ")";
     }
     published_[name] = std::move(next);
@@ -536,6 +549,7 @@ json Tech::to_json() const {
       fields[std::string(tech_figure_name(figure)) + "_max"] = bounds.max;
     }
     if (p.spread > 0) fields["spread"] = p.spread;
+    if (e.voltage_v > 0) fields["voltage_v"] = e.voltage_v;
     document[name] = fields;
   }
   document[kEnduranceName] = {{"value", endurance_cycles_}, {"source", endurance_source_}};

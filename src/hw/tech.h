@@ -35,6 +35,9 @@ struct TechEntry {
   double area_um2 = 0;    // per instance of the block kind the entry's name defines
   double leakage_uw = 0;  // per instance, whenever powered
   double node_nm = 0;     // process node of the published figures; 0 = not CMOS-scaled
+  // The voltage across the device during the operation, for entries whose energy the chip
+  // computes from the device's own conductance (rram_read: V^2 G t); 0 = the entry has none.
+  double voltage_v = 0;
   std::string source;
 };
 

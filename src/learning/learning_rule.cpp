@@ -22,19 +22,32 @@ LearningActivity& LearningActivity::operator+=(const LearningActivity& o) {
   set_pulses += o.set_pulses;
   reset_pulses += o.reset_pulses;
   ineffective_pulses += o.ineffective_pulses;
+  verify_reads += o.verify_reads;
+  verify_failures += o.verify_failures;
   return *this;
 }
 
-PulseResult apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, Rng& device_rng,
-                        LearningActivity& activity) {
-  const PulseResult result = array.program(move.pre, move.post, device, move.direction, device_rng);
-  (result.set ? activity.set_pulses : activity.reset_pulses) += 1;
-  activity.ineffective_pulses += !result.applied;
-  return result;
+ProgramOutcome apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, const WriteVerify& verify,
+                           Rng& device_rng, LearningActivity& activity) {
+  ProgramOutcome outcome;
+  if (verify.on) {
+    outcome = verified_write(array, move.pre, move.post, device, move.direction, verify, device_rng);
+    activity.verify_reads += outcome.verify_reads;
+    activity.verify_failures += !outcome.verified;
+  } else {
+    const PulseResult result = array.program(move.pre, move.post, device, move.direction, device_rng);
+    (result.set ? outcome.set_pulses : outcome.reset_pulses) = 1;
+    outcome.ineffective_pulses = !result.applied;
+  }
+  activity.set_pulses += outcome.set_pulses;
+  activity.reset_pulses += outcome.reset_pulses;
+  activity.ineffective_pulses += outcome.ineffective_pulses;
+  return outcome;
 }
 
-void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity) {
-  for (const WriteMove& move : batch.moves) apply_pulse(array, move, batch.device, device_rng, activity);
+void program_batch(SynapseArray& array, const WriteBatch& batch, const WriteVerify& verify, Rng& device_rng,
+                   LearningActivity& activity) {
+  for (const WriteMove& move : batch.moves) apply_pulse(array, move, batch.device, verify, device_rng, activity);
 }
 
 void LearningRule::track_tiles(const TileGrid& grid, const size_t rows[2], const size_t cols[2]) {
@@ -107,6 +120,14 @@ GateSpec gate_spec(const Config& config) {
   spec.p_bits = static_cast<unsigned>(config.get_uint("controller.p_bits"));
   validate(spec.rng);
   return spec;
+}
+
+WriteVerify write_verify_spec(const Config& config) {
+  WriteVerify verify;
+  verify.on = config.get_bool("controller.write_verify");
+  verify.tolerance = config.get_double("controller.verify_tolerance");
+  verify.max_pulses = static_cast<unsigned>(config.get_uint("controller.verify_max_pulses"));
+  return verify;
 }
 
 std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t inputs, size_t hidden,

@@ -11,6 +11,7 @@
 #include "common/random.h"
 #include "device/synapse_array.h"
 #include "learning/metaplastic_state.h"
+#include "qnn/level_programmer.h"
 #include "xbar/tiled_read.h"
 
 namespace mx {
@@ -38,6 +39,8 @@ struct LearningActivity {
   uint64_t set_pulses = 0;
   uint64_t reset_pulses = 0;
   uint64_t ineffective_pulses = 0;  // stuck, worn out or failed
+  uint64_t verify_reads = 0;        // write-verify reads (one before each write, one after each pulse)
+  uint64_t verify_failures = 0;     // verified writes that ended off target after verify_max_pulses
 
   LearningActivity& operator+=(const LearningActivity& other);
   uint64_t pulses() const { return set_pulses + reset_pulses; }
@@ -66,11 +69,13 @@ struct WriteBatch {
   std::vector<WriteMove> moves;
 };
 
-// One write pulse of a batch on its device (the tile's programming path), counted.
-PulseResult apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, Rng& device_rng,
-                        LearningActivity& activity);
-// Every pulse of a batch in order (the functional mode; the timed model sends them one by one).
-void program_batch(SynapseArray& array, const WriteBatch& batch, Rng& device_rng, LearningActivity& activity);
+// One write of a batch on its device (the tile's programming path), counted: one pulse, or
+// with write-verify on the verified loop of src/qnn/level_programmer.
+ProgramOutcome apply_pulse(SynapseArray& array, const WriteMove& move, unsigned device, const WriteVerify& verify,
+                           Rng& device_rng, LearningActivity& activity);
+// Every write of a batch in order (the functional mode; the timed model sends them tile by tile).
+void program_batch(SynapseArray& array, const WriteBatch& batch, const WriteVerify& verify, Rng& device_rng,
+                   LearningActivity& activity);
 
 class LearningRule {
  public:
@@ -130,6 +135,8 @@ class LearningRule {
 struct GateSpec;
 // The stochastic gate's RNG and p-table resolution from rng.* and controller.p_bits.
 GateSpec gate_spec(const Config& config);
+// controller.write_verify, verify_tolerance and verify_max_pulses.
+WriteVerify write_verify_spec(const Config& config);
 
 // Builds the rule a config asks for; `seed` is the run seed.
 std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t inputs, size_t hidden,

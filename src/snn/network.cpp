@@ -88,6 +88,7 @@ SpikingNetwork::SpikingNetwork(const Config& config, size_t inputs, size_t outpu
   output_counts_.resize(outputs_);
   batch_[0].layer = 0;
   batch_[1].layer = 1;
+  verify_ = write_verify_spec(config);
 }
 
 void SpikingNetwork::begin_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
@@ -147,7 +148,7 @@ void SpikingNetwork::decide_updates(unsigned layer) {
 
 void SpikingNetwork::program_updates(unsigned layer) {
   if (batch_[layer].moves.empty()) return;
-  program_batch(*arrays_[layer], batch_[layer], device_rng_[layer], rule_->activity());
+  program_batch(*arrays_[layer], batch_[layer], verify_, device_rng_[layer], rule_->activity());
   finish_programming(layer);
 }
 

@@ -46,7 +46,7 @@ class SpikingNetwork {
   void decide_updates(unsigned layer);        // training: the rule fills write_batch(layer)
   void program_updates(unsigned layer);       // training: write pulses to the devices
   // program_updates in two parts, for a model that delivers the pulses itself: every move
-  // of write_batch(layer) through apply_pulse with device_rng(layer), then this.
+  // of write_batch(layer) through apply_pulse with write_verify() and device_rng(layer), then this.
   void finish_programming(unsigned layer);
   // ----------------------------------------------------------------------------------------
   SampleResult end_sample();
@@ -62,6 +62,7 @@ class SpikingNetwork {
   // update_neurons (read_layer fills it in the functional mode).
   float* drive_buffer(unsigned layer) { return drive_[layer].data(); }
   Rng& device_rng(unsigned layer) { return device_rng_[layer]; }
+  const WriteVerify& write_verify() const { return verify_; }
   const WriteBatch& write_batch(unsigned layer) const { return batch_[layer]; }
   SynapseArray& array(unsigned layer) { return *arrays_[layer]; }
   const SynapseArray& array(unsigned layer) const { return *arrays_[layer]; }
@@ -92,6 +93,7 @@ class SpikingNetwork {
   std::vector<uint8_t> target_spikes_;
   std::vector<uint32_t> output_counts_;
   WriteBatch batch_[2];
+  WriteVerify verify_;
   uint64_t spike_totals_[3] = {0, 0, 0};
 };
 

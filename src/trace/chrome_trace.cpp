@@ -64,7 +64,7 @@ bool ChromeTrace::admit() {
 
 void ChromeTrace::push(char phase, int track, NameId name, uint64_t time_ps, uint64_t duration_ps,
                        uint64_t flow_id, std::initializer_list<Arg> args) {
-  if (!admit()) return;
+  if (!enabled_ || !admit()) return;
   if (args.size() > kMaxArgsPerEvent) throw Error("trace: too many arguments on one event");
   events_.push_back({time_ps, duration_ps, flow_id, name, static_cast<uint32_t>(args_.size()),
                      static_cast<uint16_t>(args.size()), track, phase});

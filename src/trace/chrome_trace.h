@@ -52,9 +52,16 @@ class ChromeTrace {
   // A flow arrow point, bound to the slice enclosing `time_ps` on `track` ("bp":"e").
   // One flow = one id with the same name at every point: start, steps, end.
   void flow(int track, NameId name, FlowPhase phase, uint64_t time_ps, uint64_t id);
-  uint64_t new_flow_id() { return next_flow_id_++; }
+  uint64_t new_flow_id() { return enabled_ ? next_flow_id_++ : 0; }
 
   void set_metadata(const std::string& key, const std::string& value);
+
+  // While disabled (outside the trace window) events are ignored, not counted as dropped.
+  void set_enabled(bool enabled) { enabled_ = enabled; }
+  bool enabled() const { return enabled_; }
+  const std::string& track_name(int track) const { return tracks_.at(static_cast<size_t>(track - 1)); }
+  size_t track_count() const { return tracks_.size(); }
+  const std::string& name_text(NameId name) const { return names_.at(name); }
 
   size_t event_count() const { return events_.size(); }
   uint64_t dropped_events() const { return dropped_; }
@@ -84,6 +91,7 @@ class ChromeTrace {
             std::initializer_list<Arg> args);
 
   size_t max_events_;
+  bool enabled_ = true;
   uint64_t dropped_ = 0;
   uint64_t next_flow_id_ = 1;
   std::vector<Event> events_;

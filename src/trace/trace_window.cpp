@@ -10,6 +10,9 @@ void add_trace_window_keys(Schema& schema) {
                      "index of the first sample timeline.json records, counted among trace.window_phase samples"));
   schema.add(choice("trace.window_phase", "train", {"train", "test"},
                     "which samples trace.window_start counts and timeline.json records"));
+  schema.add(integer("trace.vcd_window_samples", 2, 0, 1e6,
+                     "samples signals.vcd records (trace.vcd), from trace.window_start; the file holds at most "
+                     "2 000 000 value changes"));
 }
 
 TraceWindow::TraceWindow(uint64_t start, uint64_t samples, bool training)
