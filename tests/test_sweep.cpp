@@ -399,8 +399,8 @@ TEST(SweepTable, CsvQuotesAndJsonlRoundTrips) {
   const std::vector<std::string> keys = {"device.levels", "rule.kind"};
   const std::string csv = mx::results_csv(keys, {ok, failed});
   EXPECT_CONTAINS(csv, "point,index,device.levels,rule.kind,seed,status,error,accuracy.final_mean,energy_pj.total,");
-  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5,,,,,,,,,\n");
-  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,,,,,,,,,,\n");
+  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5,,,,,,,,,,,\n");  // build, recosted_from empty
+  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,,,,,,,,,,,,\n");
   const auto back = mx::parse_results_jsonl(mx::results_jsonl(keys, {ok, failed}), keys, "t.jsonl");
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].values, ok.values);
