@@ -19,8 +19,10 @@ SpikeMesh::SpikeMesh(sc_core::sc_module_name name, const MeshSpec& spec, ChipCon
       north_south_aj_(event_price_aj(context.costs, "noc", "north_south_hop")),
       delivery_aj_(event_price_aj(context.costs, "noc", "delivery")) {
   in.register_b_transport(this, &SpikeMesh::transport);
-  for (unsigned r = 0; r < noc_.router_count(); ++r)
+  for (unsigned r = 0; r < noc_.router_count(); ++r) {
     router_tracks_.push_back(context_.timeline.track("router " + std::to_string(r)));
+    router_records_.push_back(&context_.add_block(std::string(this->name()) + ".router_" + std::to_string(r), "router"));
+  }
   burst_name_ = context_.timeline.name("burst");
   route_name_ = context_.timeline.name("route");
 }
@@ -33,6 +35,11 @@ void SpikeMesh::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_ti
   const RouteResult route = noc_.route(op->src, op->dst, inject, op->packets);
   // Busy time of the mesh: the time its packets spent in it, queueing included.
   record_.busy_ps += route.arrival_ps - inject;
+  // Each router on the path holds one port (a link, or the ejection at the destination) for
+  // the burst's serialization; ports of one router used at once count twice, so a gated
+  // router's on-time errs long, never short.
+  for (const unsigned router : noc_.path(op->src, op->dst))
+    router_records_[router]->busy_ps += op->packets * noc_.spec().serialization_ps;
   // Charged as counted: packet-hops and deliveries at their integer prices.
   const uint64_t east_west = uint64_t{route.east_west_hops} * op->packets;
   const uint64_t north_south = uint64_t{route.north_south_hops} * op->packets;

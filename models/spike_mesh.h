@@ -26,6 +26,8 @@ class SpikeMesh : public sc_core::sc_module {
   MeshNoc noc_;
   ChipContext& context_;
   BlockRecord& record_;
+  // One record per router, busy while a burst holds one of its ports (power.gating).
+  std::vector<BlockRecord*> router_records_;
   // The ledger's prices of a packet's hop and delivery (chip/area_power.h's event table), so
   // a recost re-prices the recorded hop counts to the attojoule.
   int64_t east_west_aj_, north_south_aj_, delivery_aj_;

@@ -82,8 +82,7 @@ ChipCosts costs_for(const Config& config, const json& summary, const Tech& tech)
 }
 
 // The chip's record of one of our instances (summary "blocks", keyed by SystemC name): a tile
-// "tile L0 r1 c0" is the block named "....tile_L0_r1_c0" of kind "tile". Other instances
-// (routers, cores, SRAMs) are grouped differently by the chip and stay unmatched.
+// "tile L0 r1 c0" is the block named "....tile_L0_r1_c0" of kind "tile".
 const json* chip_block(const json& blocks, const std::string& instance) {
   if (instance.compare(0, 5, "tile ") != 0) return nullptr;
   std::string suffix = instance;
@@ -98,13 +97,82 @@ const json* chip_block(const json& blocks, const std::string& instance) {
   return nullptr;
 }
 
-// The busy times of our instances the chip records.
+// The chip's kind of block that times an inventory kind; an SRAM instance of the inventory
+// is the chip's banks of that state (sram_m: the "m" banks).
+std::string chip_kind(const BlockInstance& b) {
+  if (b.kind == "controller") return "learning_controller";
+  if (b.kind == "sram") return "sram:" + b.name.substr(b.name.find('_') + 1);
+  return b.kind;
+}
+
+std::string chip_kind(const std::string& name, const json& record) {
+  const std::string kind = record.value("kind", "");
+  if (kind != "sram") return kind;
+  // "chip.m", "chip.m_1", "chip.accumulators_0": the state is the last name part, before any index.
+  std::string state = name.substr(name.find_last_of('.') + 1);
+  if (const size_t underscore = state.find_last_of('_');
+      underscore != std::string::npos && state.find_first_not_of("0123456789", underscore + 1) == std::string::npos)
+    state = state.substr(0, underscore);
+  return "sram:" + (state == "accumulators" ? std::string("acc") : state);
+}
+
+// The busy times of our instances the chip records. An instance whose name is the last part
+// of a chip block's SystemC name ("router 3" is "....router_3", "core L0 #1" is "...core_L0_1")
+// is that block; the rest are matched by kind and layer, in the chip's order: as many
+// instances as blocks pair one to one, and one instance standing for several blocks (one SRAM
+// instance for each controller's banks) is on for their mean busy time, exact when the blocks
+// are alike. Anything else stays unmatched, and so ungated.
 std::map<std::string, uint64_t> busy_times(const json& s, const std::vector<BlockInstance>& instances) {
   std::map<std::string, uint64_t> busy;
   if (!s.contains("blocks") || !s["blocks"].is_object()) return busy;
-  for (const BlockInstance& b : instances)
-    if (const json* record = chip_block(s["blocks"], b.name); record && record->contains("busy_ps"))
-      busy[b.name] = (*record)["busy_ps"].get<uint64_t>();
+  struct ChipBlock {
+    std::string name, kind;
+    int layer;
+    uint64_t busy_ps;
+    bool used = false;
+  };
+  std::vector<ChipBlock> chip;
+  for (auto b = s["blocks"].begin(); b != s["blocks"].end(); ++b)
+    if (b.value().contains("busy_ps"))
+      chip.push_back({b.key(), chip_kind(b.key(), b.value()), b.value().value("layer", -1),
+                      b.value()["busy_ps"].get<uint64_t>()});
+  // Numbered blocks in their numbers' order: "x_9" before "x_10".
+  std::sort(chip.begin(), chip.end(), [](const ChipBlock& a, const ChipBlock& b) {
+    return a.name.size() != b.name.size() ? a.name.size() < b.name.size() : a.name < b.name;
+  });
+  auto named = [](const ChipBlock& block, const std::string& instance) {
+    std::string suffix = instance;
+    for (size_t at; (at = suffix.find(" #")) != std::string::npos;) suffix.replace(at, 2, "_");
+    std::replace(suffix.begin(), suffix.end(), ' ', '_');
+    const std::string& name = block.name;
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+           name[name.size() - suffix.size() - 1] == '.';
+  };
+  std::map<std::pair<std::string, int>, std::vector<const BlockInstance*>> unmatched;
+  for (const BlockInstance& b : instances) {
+    const std::string kind = chip_kind(b);
+    const auto block = std::find_if(chip.begin(), chip.end(),
+                                    [&](const ChipBlock& c) { return !c.used && c.kind == kind && named(c, b.name); });
+    if (block != chip.end()) {
+      block->used = true;
+      busy[b.name] = block->busy_ps;
+    } else {
+      unmatched[{kind, b.layer}].push_back(&b);
+    }
+  }
+  for (const auto& [group, members] : unmatched) {
+    std::vector<uint64_t> times;
+    for (const ChipBlock& c : chip)
+      if (!c.used && c.kind == group.first && c.layer == group.second) times.push_back(c.busy_ps);
+    if (times.empty()) continue;
+    if (members.size() == times.size()) {
+      for (size_t i = 0; i < members.size(); ++i) busy[members[i]->name] = times[i];
+    } else if (members.size() == 1) {
+      uint64_t sum = 0;
+      for (const uint64_t t : times) sum += t;
+      busy[members[0]->name] = sum / times.size();
+    }
+  }
   return busy;
 }
 

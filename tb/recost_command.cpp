@@ -1,6 +1,7 @@
 #include "tb/recost_command.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "config/config.h"
 #include "hw/energy_ledger.h"
 #include "hw/tech.h"
+#include "chip/chip_costs.h"
 #include "tb/architect_summary.h"
 
 namespace mx {
@@ -109,6 +111,35 @@ void print_recost_help() {
       "\nexample:\n"
       "  metaxbar recost traces/calibration --set tech.adc_conversion_8bit.energy_pj=3.2 --corners\n",
       kRecostUsage);
+}
+
+json recosted_summary(const json& simulated, const json& config_json, const std::string& twin,
+                      const std::string& origin) {
+  const Config config = Config::from_json(config_json, origin);
+  const Tech tech = load_tech(config);
+  const json priced = price_run(config, simulated, tech);
+  json s = simulated;
+  for (const char* key : {"area_mm2", "power_mw", "throughput", "efficiency", "static_energy_pj", "per_layer", "per_tile"})
+    s[key] = priced[key];
+  for (auto it = priced["energy_pj"].begin(); it != priced["energy_pj"].end(); ++it) s["energy_pj"][it.key()] = it.value();
+  // The update energy as the timed runner sums it: the learning phase of its components.
+  if (s["energy_pj"].contains("update_components") && s["energy_pj"]["update_components"].is_object()) {
+    int64_t update_aj = 0;
+    for (auto c = s["energy_pj"]["update_components"].begin(); c != s["energy_pj"]["update_components"].end(); ++c) {
+      const json* pj = find_path(priced["energy_pj"]["by_component_phase"], c.key() + ".learning");
+      const int64_t aj = pj ? std::llround(pj->get<double>() * 1e6) : 0;
+      c.value() = to_picojoules(aj);
+      update_aj += aj;
+    }
+    s["energy_pj"]["update"] = to_picojoules(update_aj);
+  }
+  s["config"] = config.resolved();
+  s["tech_table"] = tech.to_json();
+  s["recosted_from"] = twin;
+  s["recost_note"] = "energy, area, power, throughput and efficiency re-priced from the simulation of point " + twin +
+                     " (the configs differ only in tech prices, so the chip's events and times are the same); the "
+                     "per-block energies in `blocks` and the trace files are that simulation's";
+  return s;
 }
 
 int recost_command(const std::vector<std::string>& args) {

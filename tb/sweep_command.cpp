@@ -104,8 +104,15 @@ int conclude(const std::string& what, const std::vector<ResultRow>& rows, size_t
   if (reused) std::printf(" (%zu finished in an earlier run)", reused);
   std::printf("; wrote %s\n", table.c_str());
   std::map<std::string, size_t> builds;
+  size_t recosted = 0;
   for (const auto& row : rows)
-    if (row.status == "ok") ++builds[row.build];
+    if (row.status == "ok") {
+      ++builds[row.build];
+      recosted += !row.recosted_from.empty();
+    }
+  if (recosted)
+    std::printf("%s: %zu of these points re-priced from the simulation of a point that differs only in tech prices "
+                "(the table's recosted_from column)\n", what.c_str(), recosted);
   if (builds.size() > 1) {
     std::printf("%s: points from %zu builds (the table's build column):", what.c_str(), builds.size());
     for (const auto& [build, count] : builds) std::printf(" %zu by %s;", count, build.c_str());

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,8 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "chip/chip_costs.h"
+#include "tb/recost_command.h"
 #include "tb/sweep_util.h"
 
 namespace mx {
@@ -218,6 +221,28 @@ void claim_folder(const Sweep& sweep, const SweepRunOptions& options) {
     if (!keep.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
 }
 
+// What decides a timed point's events and times: its config without the tech table, and the
+// tech table without its prices (energy, area, leakage and their bounds). Two points with the
+// same key differ only in prices, so one simulation prices both exactly. Functional points
+// record no events: "" (never recosted).
+std::string simulation_key(const Config& config) {
+  if (config.get_string("mode") != "timed") return "";
+  json behaviour = config.resolved();
+  behaviour.erase("tech");
+  json tech = load_tech(config).to_json();
+  for (auto it = tech.begin(); it != tech.end(); ++it) {
+    json& entry = it.value();
+    if (!entry.is_object()) continue;
+    for (auto field = entry.begin(); field != entry.end();) {
+      const std::string key = field.key();
+      const bool price = key.rfind("energy_pj", 0) == 0 || key.rfind("area_um2", 0) == 0 ||
+                         key.rfind("leakage_uw", 0) == 0 || key == "source" || key == "spread";
+      field = price ? entry.erase(field) : std::next(field);
+    }
+  }
+  return canonical(json{{"config", behaviour}, {"tech", tech}}).dump();
+}
+
 }  // namespace
 
 SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
@@ -231,7 +256,26 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
 
   SweepProgress progress;
   for (const auto& point : sweep.points) progress.total += options.shard.contains(point.index);
-  const std::vector<size_t> pending = prepare_points(sweep, options, &progress.reused);
+  std::vector<size_t> pending = prepare_points(sweep, options, &progress.reused);
+  // A point that differs from an earlier one only in tech prices is re-priced from that
+  // point's simulation instead of simulated again.
+  std::map<size_t, size_t> twin_of;  // point index -> the index of the point it is recosted from
+  {
+    std::map<std::string, size_t> first;
+    for (const auto& point : sweep.points) {
+      if (!options.shard.contains(point.index)) continue;
+      const std::string key = simulation_key(sweep.point_settings(point));
+      if (key.empty()) continue;
+      const auto [at, inserted] = first.emplace(key, point.index);
+      if (!inserted) twin_of[point.index] = at->second;
+    }
+    std::vector<size_t> simulated;
+    for (const size_t index : pending)
+      if (!twin_of.count(index)) simulated.push_back(index);
+    for (auto it = twin_of.begin(); it != twin_of.end();)
+      it = std::find(pending.begin(), pending.end(), it->first) == pending.end() ? twin_of.erase(it) : std::next(it);
+    pending = simulated;
+  }
   write_file_atomically(options.out_dir + "/sweep.json", sweep.manifest().dump(2) + "\n");
   progress.finished = progress.reused;
 
@@ -276,6 +320,25 @@ SweepRunReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
       it = running.erase(it);
     }
     if (!reaped && !running.empty()) block.wait(1.0);
+  }
+  report();
+
+  for (const auto& [index, twin] : twin_of) {
+    const std::string dir = point_dir(options.out_dir, sweep.points[index]);
+    const std::string twin_dir = point_dir(options.out_dir, sweep.points[twin]);
+    try {
+      const json simulated = read_summary(twin_dir);
+      if (!simulated.is_object())
+        throw Error("not recosted: point " + sweep.points[twin].id + ", whose simulation it is priced from, failed");
+      const json summary = recosted_summary(simulated, sweep.point_config(sweep.points[index]), sweep.points[twin].id,
+                                            dir + "/config.json");
+      write_file_atomically(dir + "/summary.json", summary.dump(2) + "\n");
+    } catch (const Error& e) {
+      failures[index] = e.what();
+      write_file_atomically(dir + "/stderr.txt", std::string("metaxbar: error: ") + e.what() + "\n");
+      ++progress.failed;
+    }
+    ++progress.finished;
   }
   report();
 

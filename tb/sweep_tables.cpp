@@ -80,6 +80,8 @@ ResultRow read_point_row(const SweepPoint& point, const std::string& dir, const 
   if (present && summary.is_object()) {
     row.status = "ok";
     row.build = build_label(summary);
+    if (summary.contains("recosted_from") && summary["recosted_from"].is_string())
+      row.recosted_from = summary["recosted_from"].get<std::string>();
     for (const auto& column : metric_columns())
       if (const json* value = find_path(summary, column); value && value->is_number()) row.metrics[column] = *value;
     return row;
@@ -95,14 +97,14 @@ std::string results_csv(const std::vector<std::string>& axis_keys, const std::ve
   header.insert(header.end(), axis_keys.begin(), axis_keys.end());
   header.insert(header.end(), {"seed", "status", "error"});
   header.insert(header.end(), metric_columns().begin(), metric_columns().end());
-  header.push_back("build");
+  header.insert(header.end(), {"build", "recosted_from"});
   std::string csv = csv_line(header);
   for (const auto& row : rows) {
     std::vector<std::string> cells = {row.point, std::to_string(row.index)};
     for (const auto& key : axis_keys) cells.push_back(row.values.contains(key) ? value_label(row.values[key]) : "");
     cells.insert(cells.end(), {std::to_string(row.seed), row.status, row.error});
     for (const auto& column : metric_columns()) cells.push_back(number_cell(row.metrics, column));
-    cells.push_back(row.build);
+    cells.insert(cells.end(), {row.build, row.recosted_from});
     csv += csv_line(cells);
   }
   return csv;
@@ -121,6 +123,7 @@ std::string results_jsonl(const std::vector<std::string>& axis_keys, const std::
     for (const auto& column : metric_columns())
       line[column] = row.metrics.contains(column) ? ojson::parse(row.metrics[column].dump()) : ojson();
     line["build"] = row.build.empty() ? ojson() : ojson(row.build);
+    line["recosted_from"] = row.recosted_from.empty() ? ojson() : ojson(row.recosted_from);
     text += line.dump() + "\n";
   }
   return text;
@@ -148,6 +151,8 @@ std::vector<ResultRow> parse_results_jsonl(const std::string& text, const std::v
       for (const auto& column : metric_columns())
         if (item.contains(column) && item[column].is_number()) row.metrics[column] = item[column];
       if (item.contains("build") && item["build"].is_string()) row.build = item["build"].get<std::string>();
+      if (item.contains("recosted_from") && item["recosted_from"].is_string())
+        row.recosted_from = item["recosted_from"].get<std::string>();
       rows.push_back(std::move(row));
     } catch (const json::exception& e) {
       throw Error(where + ": not a results row: " + e.what());

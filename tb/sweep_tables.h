@@ -23,6 +23,7 @@ struct ResultRow {
   std::string error;   // why it failed; empty when ok
   json metrics = json::object();  // metric column -> number, absent when the summary lacks it
   std::string build;  // which build computed it ("0.3.0 (commit ...)"); empty when unrecorded
+  std::string recosted_from;  // the point whose simulation it was re-priced from; empty when simulated
 };
 
 // A summary's "build" {version, commit} as one label: "0.3.0 (commit 0123456789ab)";

@@ -399,8 +399,8 @@ TEST(SweepTable, CsvQuotesAndJsonlRoundTrips) {
   const std::vector<std::string> keys = {"device.levels", "rule.kind"};
   const std::string csv = mx::results_csv(keys, {ok, failed});
   EXPECT_CONTAINS(csv, "point,index,device.levels,rule.kind,seed,status,error,accuracy.final_mean,energy_pj.total,");
-  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5,,,,,,,,,\n");
-  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,,,,,,,,,,\n");
+  EXPECT_CONTAINS(csv, "aaaaaaaaaaaa,0,\"{\"\"count\"\":4}\",prob_meta,1,ok,,0.75,,,,,,,,1.5,,,,,,,,,,,\n");  // build, recosted_from empty
+  EXPECT_CONTAINS(csv, "bbbbbbbbbbbb,1,\"{\"\"count\"\":4}\",prob_meta,1,failed,\"x.json: 'a', \"\"b\"\"\",,,,,,,,,,,,,,,,,,,,\n");
   const auto back = mx::parse_results_jsonl(mx::results_jsonl(keys, {ok, failed}), keys, "t.jsonl");
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].values, ok.values);
@@ -701,6 +701,43 @@ TEST(SweepRun, ResumeRefusesPointsOfAnotherBuildUnlessAllowMixed) {
   EXPECT_EQ(rows[0]["build"], our_label);
   EXPECT_CONTAINS(rows[1]["build"].get<std::string>(), "(commit 0badc0ffee00)");
   EXPECT_CONTAINS(read_text(out + "/results.csv"), "(commit 0badc0ffee00)");
+}
+
+// Points whose configs differ only in tech prices share one simulation: the others are
+// re-priced from it, say so in the table, and equal a simulation of their own config exactly.
+TEST(SweepRun, PointsDifferingOnlyInTechPricesAreRecostedExactly) {
+  const std::string dir = temp_dir("recosted");
+  const std::string sweep = dir + "/sweep.json";
+  write(sweep, sweep_text(dir, R"("set": {"mode": "timed"}, "axes": {"tech": [{},
+      {"adc_conversion_8bit": {"energy_pj": 5.0}, "router": {"leakage_uw": 99}, "router_in_tile": {"energy_pj": 0.5}},
+      {"adc_conversion_8bit": {"latency_ns": 2}}]})"));
+  const Outcome outcome = metaxbar("sweep " + sweep + " --out " + dir + "/out -j 1");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_CONTAINS(outcome.output, "sweep: 1 of these points re-priced from the simulation of a point");
+  const mx::Sweep expanded = mx::load_sweep(sweep);
+  const auto rows = rows_without_wall_time(dir + "/out/results.jsonl");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(rows[0]["recosted_from"].is_null());
+  EXPECT_EQ(rows[1]["recosted_from"], expanded.points[0].id);
+  EXPECT_TRUE(rows[2]["recosted_from"].is_null()) << "a latency change needs its own simulation";
+  const std::string recosted = dir + "/out/points/" + expanded.points[1].id;
+  EXPECT_FALSE(fs::exists(recosted + "/stdout.txt")) << "the recosted point was simulated";
+
+  const Outcome direct = metaxbar("run " + recosted + "/config.json --out " + dir + "/direct");
+  ASSERT_EQ(direct.exit_code, 0) << direct.output;
+  const json a = json::parse(read_text(recosted + "/summary.json")), b = json::parse(read_text(dir + "/direct/summary.json"));
+  EXPECT_EQ(a["energy_pj"]["total_aj"], b["energy_pj"]["total_aj"]);
+  EXPECT_EQ(a["energy_pj"]["by_component"], b["energy_pj"]["by_component"]);
+  EXPECT_EQ(a["energy_pj"]["update"], b["energy_pj"]["update"]);
+  EXPECT_EQ(a["energy_pj"]["by_component_phase"], b["energy_pj"]["by_component_phase"]);
+  EXPECT_EQ(a["static_energy_pj"], b["static_energy_pj"]);
+  EXPECT_EQ(a["area_mm2"], b["area_mm2"]);
+  EXPECT_EQ(a["efficiency"]["pj_per_synop"], b["efficiency"]["pj_per_synop"]);
+  // Not compared: the split of a component's energy between training and test samples, which
+  // a recost apportions by the simulated split (the mesh's three prices moved unequally here).
+  EXPECT_EQ(a["config"], b["config"]);
+  const json simulated = json::parse(read_text(dir + "/out/points/" + expanded.points[0].id + "/summary.json"));
+  EXPECT_NE(a["energy_pj"]["total_aj"], simulated["energy_pj"]["total_aj"]);
 }
 
 TEST(SweepRun, MergedShardsEqualTheWholeSweep) {
