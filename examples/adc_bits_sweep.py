@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """ADC resolution against accuracy and energy, the way one would explore it in a notebook.
 
 Each `# %%` block is a notebook cell (Jupyter, VS Code and Spyder run them one at a time);

@@ -101,3 +101,19 @@ TEST(Config, EveryPresetLoads) {
     EXPECT_NO_THROW(Config::from_file(path)) << path;
   }
 }
+
+// A service-life preset is its Table 1 preset deployed: the same rule, network and devices, plus
+// drift and a schedule. A rule retuned in one and not the other would make the lifetime figures
+// describe a baseline that Table 1 does not.
+TEST(Config, LifePresetsTrainAsTheirPaperPresets) {
+  for (const char* rule : {"prob", "none", "gradacc"}) {
+    const std::string source = MX_SOURCE_DIR;
+    const std::string life_path = source + "/configs/life/split_fmnist_" + rule + "_1y.json";
+    const std::string paper_path = source + "/configs/paper/split_fmnist_" + rule + "_nmem7.json";
+    const Config life = Config::from_file(life_path), paper = Config::from_file(paper_path);
+    for (const char* section : {"rule", "network", "task", "data"})
+      EXPECT_EQ(life.resolved().at(section), paper.resolved().at(section)) << life_path << " vs " << paper_path << ": " << section;
+    for (const char* key : {"n_mem", "w_max_hidden", "w_max_output", "levels"})
+      EXPECT_EQ(life.resolved().at("device").at(key), paper.resolved().at("device").at(key)) << life_path << ": device." << key;
+  }
+}

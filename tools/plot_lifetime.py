@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Accuracy against deployed time for one or more lifetime runs (summary.json with a
 `lifetime` section, from `metaxbar run configs/life/*.json`): the mean accuracy over the
 tasks learned so far at every evaluation, log time axis, task arrivals marked.

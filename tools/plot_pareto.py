@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Draw the Pareto fronts of a sweep: DIR/pareto.png and DIR/pareto.svg.
 
 Usage: tools/plot_pareto.py DIR

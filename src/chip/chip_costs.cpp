@@ -97,11 +97,12 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.set_pulse_aj = to_attojoules(set.energy_pj);
   c.reset_pulse_aj = to_attojoules(reset.energy_pj);
   c.pulse_ps = to_ps(std::max(set.latency_ns, reset.latency_ns));
-  c.verify_read_aj = to_attojoules(read.energy_pj * n_mem);
+  // A verify read senses the one device being programmed (src/qnn/level_programmer).
+  c.verify_read_aj = to_attojoules(read.energy_pj);
   c.verify_ps = to_ps(read.latency_ns);
-  // The controller reads a synapse's devices for p_update = exp(-m |W|): a read of n_mem
-  // devices at the owning tile, like a verify read.
-  c.weight_read_aj = c.verify_read_aj;
+  // The controller reads a synapse's devices for p_update = exp(-m |W|): a read of all n_mem
+  // devices at the owning tile.
+  c.weight_read_aj = to_attojoules(read.energy_pj * n_mem);
   c.weight_read_ps = c.verify_ps;
   // The tech table has no integer adder: the partial sums are charged as the 32-bit float
   // additions the model performs.
