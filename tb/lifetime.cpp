@@ -195,7 +195,8 @@ LifetimePower lifetime_power(const Config& config, const nlohmann::json& summary
 }
 
 nlohmann::json device_read_report(const Config& config, const std::vector<const SynapseArray*>& arrays) {
-  const TechEntry& read = load_tech(config).at("rram_read");
+  const Tech tech = load_tech(config);
+  const TechEntry& read = tech.at("rram_read");
   ReadTally tally;
   for (const SynapseArray* array : arrays) {
     tally.conductance += array->read_tally().conductance;
