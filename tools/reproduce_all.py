@@ -67,10 +67,16 @@ PART_PATHS = {"table1": COMMON_PATHS + SYSTEM_B_ONLY,
               "update_energy": COMMON_PATHS + SYSTEM_B_ONLY}
 
 
-def provenance(part_out, commit):
-    """The commit a part's runs were made at: recorded when the part first runs, read back after."""
+NO_RUNS = "no runs yet"
+
+
+def provenance(part_out, commit, collect):
+    """The commit a part's runs were made at: recorded when the part first runs, read back after.
+    Collecting runs nothing, so it records nothing either."""
     path = os.path.join(part_out, "provenance.txt")
     if not os.path.exists(path):
+        if collect:
+            return NO_RUNS
         os.makedirs(part_out, exist_ok=True)
         write_atomic(path, commit + "\n")
     with open(path) as f:
@@ -78,6 +84,8 @@ def provenance(part_out, commit):
 
 
 def provenance_note(part, made_at, head):
+    if made_at == NO_RUNS:
+        return NO_RUNS
     if made_at.split()[0] == head.split()[0]:
         return f"`{made_at}`"
     changed = git("diff", "--name-only", made_at.split()[0], "HEAD", "--", *PART_PATHS[part])
@@ -367,17 +375,17 @@ def main():
     made = {}
     failures = []
     if "table1" in args.parts:
-        made["table1"] = provenance(t1_out, commit)
+        made["table1"] = provenance(t1_out, commit, args.collect)
         t1, part_failures = table1.run_grid(metaxbar, table1.GRID, args.seeds, t1_out, args.j, args.set, "timed",
                                             args.collect)
         failures += part_failures
     if "system_b" in args.parts:
-        made["system_b"] = provenance(sb_out, commit)
+        made["system_b"] = provenance(sb_out, commit, args.collect)
         sb, part_failures = system_b.run_presets(metaxbar, args.seeds, sb_out, args.j, args.set, "timed",
                                                  args.collect)
         failures += part_failures
     if "update_energy" in args.parts:
-        made["update_energy"] = provenance(energy_out, commit)
+        made["update_energy"] = provenance(energy_out, commit, args.collect)
         pairs, energy_results, part_failures = run_update_energy(metaxbar, args.seeds, energy_out, args.j, t1_out,
                                                                  args.set, args.collect)
         failures += part_failures
