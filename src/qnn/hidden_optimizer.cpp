@@ -1,5 +1,7 @@
 #include "qnn/hidden_optimizer.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 
 namespace mx {
@@ -32,6 +34,12 @@ HiddenOptimizer::HiddenOptimizer(size_t weights, const OptimizerParams& params)
     m_.assign(weights, 0.0f);
     v_.assign(weights, 0.0f);
   }
+}
+
+void HiddenOptimizer::reset() {
+  std::fill(m_.begin(), m_.end(), 0.0f);
+  std::fill(v_.begin(), v_.end(), 0.0f);
+  t_ = 0;
 }
 
 void HiddenOptimizer::begin_step() {
