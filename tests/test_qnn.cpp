@@ -458,6 +458,25 @@ TEST(QuantizedPerceptron, ResetsTheOptimizerAtATaskSwitchOnlyWhenAsked) {
   EXPECT_FALSE(default_params().reset_optimizer_at_task);  // today's behaviour unless a preset says
 }
 
+TEST(QuantizedPerceptron, EachTaskTrainsAtItsOwnLearningRate) {
+  QnnParams params = default_params();
+  params.lr_task_divisor = 4;
+  QuantizedPerceptron network(small_config(8), params, 784, 4, 6);
+  for (size_t task = 0; task < 3; ++task) {
+    network.begin_task(task);
+    EXPECT_DOUBLE_EQ(network.optimizer(0).learning_rate(), 0.005 / std::pow(4.0, task)) << task;
+    EXPECT_DOUBLE_EQ(network.optimizer(1).learning_rate(), 0.005 / std::pow(4.0, task)) << task;
+  }
+  // The rate is the step: Adam's first step after a reset is the task's learning rate.
+  OptimizerParams adam;
+  HiddenOptimizer optimizer(1, adam);
+  optimizer.set_learning_rate(0.001);
+  std::vector<float> g = {2.0f}, delta(1);
+  optimizer.begin_step();
+  optimizer.deltas(g.data(), 1.0f, delta.data(), 1);
+  EXPECT_NEAR(delta[0], -0.001, 1e-7);
+}
+
 TEST(QuantizedPerceptron, DevicesHoldTheLevelsTheirHiddenWeightsRoundTo) {
   QnnParams params = default_params();
   params.batch = 4;

@@ -51,6 +51,9 @@ class HiddenOptimizer {
   // Forgets the moments and restarts the bias corrections, as a freshly made optimizer
   // would start (a new task, when qnn.reset_optimizer_at_task is set).
   void reset();
+  // The learning rate from the next step on (a task's own rate, qnn.lr_task_divisor).
+  void set_learning_rate(double lr);
+  double learning_rate() const { return lr_now_; }
   // The proposed changes of all n hidden weights for the mini-batch gradient sums `g`
   // (scaled by `inverse_batch`), into `delta`; the sums are cleared for the next batch.
   void deltas(float* g, float inverse_batch, float* delta, size_t n);
@@ -63,6 +66,7 @@ class HiddenOptimizer {
 
  private:
   OptimizerParams params_;
+  double lr_now_;
   float lr_, beta1_, beta2_, eps_;
   std::vector<float> m_, v_;
   uint64_t t_ = 0;
