@@ -671,6 +671,12 @@ TEST(QnnSchema, RunConfigRejectsBadValuesNamingTheKey) {
             std::string::npos);
   EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"batch", 0}}}}, "t"); }).find("qnn.batch"),
             std::string::npos);
+  EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"lr_task_divisor", 0}}}}, "t"); })
+                .find("qnn.lr_task_divisor"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"reset_optimizer_at_task", 1}}}}, "t"); })
+                .find("qnn.reset_optimizer_at_task"),
+            std::string::npos);
   EXPECT_NE(error_of([] { Config::from_json(json{{"memory", {{"hidden_bits", 40}}}}, "t"); }).find("memory.hidden_bits"),
             std::string::npos);
 }
