@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "models/chip_ops.h"
+#include "models/kernel_run.h"
 #include "device/synapse_array.h"
 
 namespace mx {
@@ -123,7 +124,8 @@ void ChipBase::open_vcd(const std::string& path) {
 void ChipBase::run_job(const std::function<void()>& job) {
   job_ = &job;
   request_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start();
+  run_kernel_until_starved();
+  if (job_failure_) std::rethrow_exception(std::exchange(job_failure_, nullptr));
   if (job_) throw Error("chip: the sequencer did not run the requested work");
 }
 
@@ -149,9 +151,14 @@ void ChipBase::end_training() {
 void ChipBase::sequencer() {
   for (;;) {
     while (!job_) sc_core::wait(request_);
-    const std::function<void()>* job = job_;
-    (*job)();
-    sync_to_chip_time();
+    // A failing job ends here rather than unwinding out of the thread: SystemC would rethrow
+    // it from inside the kernel, and the thread would be gone for the next job.
+    try {
+      (*job_)();
+      sync_to_chip_time();
+    } catch (...) {
+      job_failure_ = std::current_exception();
+    }
     job_ = nullptr;
   }
 }

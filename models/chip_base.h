@@ -6,6 +6,7 @@
 // time is the chip time of the sequencer, and the optional waveform file (signals.vcd, written
 // by our own VcdWriter from the blocks' exact-picosecond intervals: see trace/track_waves.h).
 // A derived chip only says how one sample runs.
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -118,11 +119,13 @@ class ChipBase : public sc_core::sc_module {
 
  private:
   void sequencer();
-  // Runs `job` inside the sequencer thread and returns when it is done.
+  // Runs `job` inside the sequencer thread and returns when it is done; what the job threw
+  // is rethrown here, on the caller's stack.
   void run_job(const std::function<void()>& job);
   SampleResult sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
 
   const std::function<void()>* job_ = nullptr;
+  std::exception_ptr job_failure_;
   sc_core::sc_event request_;
 
   tlm_utils::tlm_quantumkeeper quantum_;

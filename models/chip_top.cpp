@@ -114,6 +114,13 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
     // The rule's one stream: one generator, beside the chip's (first) controller.
     rng_blocks_.push_back(std::make_unique<RngBlock>("rng", context, d.draws_per_cycle));
   }
+  if (GateBank* gates = network.rule().gates()) {
+    if (gates->size() != rng_blocks_.size())
+      throw Error("chip: the rule's gate has " + std::to_string(gates->size()) + " generators for " +
+                  std::to_string(rng_blocks_.size()) + " RNG blocks (chip.rngs = \"" +
+                  (rng_per_tile ? "tile" : "controller") + "\")");
+    for (size_t i = 0; i < rng_blocks_.size(); ++i) rng_blocks_[i]->hold(*gates, i);
+  }
   for (size_t k = 0; k < served.size(); ++k) {
     const std::string suffix = served.size() > 1 ? "_" + std::to_string(k) : "";
     m_sram_blocks_.push_back(
@@ -266,6 +273,7 @@ uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
     learn_op_.run_rule = k == 0;
     done = std::max(done, learn_op(mine[k], learn_op_, start));
   }
+  for (const auto& rng : rng_blocks_) rng->check_served_all();
   const WriteBatch& batch = network_.write_batch(layer);
   if (batch.moves.empty()) return done;
   // The pulses in the rule's order, a run of consecutive moves on one tile per transaction,

@@ -12,7 +12,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, unsigned layer, SpikingNetw
 
 NeuronCore::NeuronCore(sc_core::sc_module_name name, unsigned layer, SpikingNetwork& network,
                        std::vector<const CrossbarTile*> tiles, ChipContext& context, size_t begin, size_t end,
-                       bool steps_layer)
+                       bool closes_layer)
     : sc_module(name),
       in("in"),
       layer_(layer),
@@ -22,7 +22,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, unsigned layer, SpikingNetw
       record_(context.add_block(this->name(), "neuron_core", static_cast<int>(layer))),
       begin_(begin),
       end_(end),
-      steps_layer_(steps_layer) {
+      closes_layer_(closes_layer) {
   in.register_b_transport(this, &NeuronCore::transport);
   datapath_.attach(&record_);
   size_t row_tiles = 0;
@@ -49,7 +49,10 @@ uint64_t NeuronCore::combine_and_fire(int t) {
       for (size_t j = lo; j < hi; ++j) drive[j] += partial[j - lo];
     }
   }
-  if (steps_layer_) network_.update_neurons(layer_, t);
+  // The cores of a layer fire in order (ChipTop::forward_layer), each stepping its own neurons.
+  if (begin_ == 0) network_.begin_neuron_step(layer_, t);
+  network_.step_neurons(layer_, begin_, end_);
+  if (closes_layer_) network_.finish_neuron_step(layer_);
   const ChipCosts& c = context_.costs;
   context_.charge(record_, context_.components.neuron_cores, Phase::inference,
                   c.neuron_update_aj * static_cast<int64_t>(neurons), neurons);

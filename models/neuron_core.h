@@ -24,10 +24,11 @@ class NeuronCore : public sc_core::sc_module {
   tlm_utils::simple_target_socket<NeuronCore> in;
 
   // `tiles`: this layer's tiles, row tile by row tile; neurons [begin, end) of the layer;
-  // `steps_layer`: this is the layer's last core, which runs the population step.
+  // every core steps its own neurons' LIF state; `closes_layer`: this is the layer's last core,
+  // which closes the layer's step (spike counts, eligibility traces).
   NeuronCore(sc_core::sc_module_name name, unsigned layer, SpikingNetwork& network,
              std::vector<const CrossbarTile*> tiles, ChipContext& context, size_t begin, size_t end,
-             bool steps_layer);
+             bool closes_layer);
   NeuronCore(sc_core::sc_module_name name, unsigned layer, SpikingNetwork& network,
              std::vector<const CrossbarTile*> tiles, ChipContext& context);
 
@@ -49,7 +50,7 @@ class NeuronCore : public sc_core::sc_module {
   BlockRecord& record_;
   Resource datapath_;
   size_t begin_, end_;
-  bool steps_layer_;
+  bool closes_layer_;
   std::vector<uint8_t> active_row_tiles_;
   int track_;
   ChromeTrace::NameId fire_name_, error_name_;

@@ -1,5 +1,7 @@
 #include "models/rng_block.h"
 
+#include "common/error.h"
+
 namespace mx {
 
 RngBlock::RngBlock(sc_core::sc_module_name name, ChipContext& context, unsigned draws_per_cycle, int layer)
@@ -12,6 +14,23 @@ RngBlock::RngBlock(sc_core::sc_module_name name, ChipContext& context, unsigned 
   generator_.attach(&record_);
   track_ = context_.timeline.track(std::string("rng ") + basename());
   draw_name_ = context_.timeline.name("draw");
+}
+
+RngBlock::~RngBlock() {
+  if (stream_) bank_->restore(bank_index_, std::move(stream_));
+}
+
+void RngBlock::hold(GateBank& bank, size_t index) {
+  stream_ = bank.release(index);
+  bank_ = &bank;
+  bank_index_ = index;
+}
+
+void RngBlock::check_served_all() const {
+  const uint64_t made = stream_ ? stream_->draws() : 0;
+  if (made != draws_)
+    throw Error(std::string("chip: ") + name() + " served " + std::to_string(draws_) + " draws, its generator made " +
+                std::to_string(made));
 }
 
 void RngBlock::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {

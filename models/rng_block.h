@@ -5,12 +5,18 @@
 // while it works queue behind it, which is where one generator serving many draw sites, or
 // one bank serving a whole layer, shows up as time.
 //
-// The draws' values come from the gate's HwRng kernel (one per generator of chip.rngs), so
-// both modes compare the same numbers; this block is the generator's time and energy.
+// An RNG block holds its generator (hold(): taken from the rule's GateBank, one per generator
+// of chip.rngs), so the stream's state lives in the block that models it; the rule's kernel
+// draws through the bank while it decides (in both modes, so both draw the same numbers),
+// and the block serves each controller's share of those draws in time and energy. It checks
+// that it served exactly what its generator drew (served_all()).
 #include <systemc>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <memory>
+
+#include "learning/gate_bank.h"
 #include "models/chip_context.h"
 #include "models/chip_ops.h"
 
@@ -20,10 +26,18 @@ class RngBlock : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<RngBlock> in;  // any number of requesters
   RngBlock(sc_core::sc_module_name name, ChipContext& context, unsigned draws_per_cycle, int layer = -1);
+  ~RngBlock() override;
+  // Takes generator `index` of `bank` for the block's lifetime (the bank outlives the chip).
+  void hold(GateBank& bank, size_t index);
   uint64_t draws() const { return draws_; }
+  // Throws unless the block has served every draw its generator made.
+  void check_served_all() const;
 
  private:
   void transport(int from, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  GateBank* bank_ = nullptr;
+  size_t bank_index_ = 0;
+  std::unique_ptr<UpdateGate> stream_;  // the generator's state; null for rules that draw nothing
   ChipContext& context_;
   BlockRecord& record_;
   Resource generator_;

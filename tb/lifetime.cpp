@@ -203,7 +203,7 @@ nlohmann::json device_read_report(const Config& config, const std::vector<const 
     tally.device_reads += array->read_tally().device_reads;
   }
   const double pulse_s = read.latency_ns * 1e-9;
-  const double energy_j = read.voltage_v * read.voltage_v * pulse_s * tally.conductance_s();
+  const double energy_j = read.read_pj_per_microsiemens() * 1e-12 * tally.conductance_s() * 1e6;
   return {{"reads", tally.device_reads},
           {"conductance_sum_s", tally.conductance_s()},
           {"read_voltage_v", read.voltage_v},

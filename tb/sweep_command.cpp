@@ -245,6 +245,11 @@ int sweep_command(const std::vector<std::string>& args) {
     if (vm.count("cpus-per-task")) slurm_options.cpus_per_task = vm["cpus-per-task"].as<unsigned>();
     if (vm.count("shards")) slurm_options.shards = vm["shards"].as<size_t>();
     if (vm.count("shards") && slurm_options.shards == 0) throw Error("--shards: expected at least 1");
+    // Each array task would replace the folder under the others; the old sweep goes first.
+    if (vm.count("replace"))
+      throw Error("--replace: not with --slurm (every shard would replace the folder); replace or remove " + out_dir +
+                  " with a local run first");
+    slurm_options.allow_mixed = vm.count("allow-mixed") > 0;
     return submit_to_slurm(sweep, sweep_path, out_dir, slurm_options, !vm.count("no-submit"));
   }
 

@@ -52,7 +52,8 @@ std::string slurm_script(const std::string& executable, const std::string& sweep
   if (!options.time.empty()) script << "#SBATCH --time=" << options.time << "\n";
   if (options.cpus_per_task) script << "#SBATCH --cpus-per-task=" << options.cpus_per_task << "\n";
   script << "exec " << shell_quote(executable) << " sweep " << shell_quote(sweep_path) << " --out "
-         << shell_quote(out_dir) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << n << "\" -j \"${SLURM_CPUS_PER_TASK:-1}\"\n";
+         << shell_quote(out_dir) << " --shard \"${SLURM_ARRAY_TASK_ID}/" << n << "\" -j \"${SLURM_CPUS_PER_TASK:-1}\""
+         << (options.allow_mixed ? " --allow-mixed" : "") << "\n";
   return script.str();
 }
 

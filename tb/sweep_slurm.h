@@ -12,6 +12,7 @@ struct SlurmOptions {
   std::string time;
   unsigned cpus_per_task = 0;  // 0 = the cluster's default
   size_t shards = 0;           // 0 = one per point, at most kMaxDefaultShards
+  bool allow_mixed = false;    // every shard keeps points another build computed (--allow-mixed)
 };
 constexpr size_t kMaxDefaultShards = 64;
 size_t slurm_shard_count(const Sweep& sweep, const SlurmOptions& options);

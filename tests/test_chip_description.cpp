@@ -83,6 +83,17 @@ TEST(ChipDescription, OneGeneratorServingEveryDrawSiteIsSlowerThanOnePerTile) {
   EXPECT_GT(per_tile["blocks"]["chip.rng_tile_L0_r0_c0"]["busy_ps"].get<int64_t>(), 0);
 }
 
+// The tile generators live in their RNG blocks in the timed mode and in the rule's bank in
+// the functional one: the same streams, so the same learning.
+TEST(ChipDescription, TileGeneratorsHeldByTheirBlocksDrawWhatTheFunctionalModeDraws) {
+  const std::string sets = "--set rng.kind=lfsr --set rng.draw_policy=post --set chip.rngs=tile";
+  const json timed = run("rng_tile_timed", sets);
+  const json functional = run("rng_tile_functional", sets, "functional");
+  expect_same_learning(timed, functional, "chip.rngs=tile, functional vs timed");
+  EXPECT_EQ(timed["updates"], functional["updates"]);
+  EXPECT_GT(timed["updates"]["rng_draws"].get<int64_t>(), 0);
+}
+
 TEST(ChipDescription, OneSramBankIsSlowerThanFourUnderGradAcc) {
   const std::string preset = "configs/paper/split_fmnist_gradacc_nmem7.json";
   const json one = run("gradacc_banks1", "--set sram.banks=1", "timed", preset);

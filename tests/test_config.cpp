@@ -4,20 +4,14 @@
 
 #include "common/error.h"
 #include "config/config.h"
+#include "support/error_of.h"
 
 using mx::Config;
 using mx::json;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const mx::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using mx::testing_support::error_of;
 
 }  // namespace
 

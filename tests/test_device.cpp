@@ -6,21 +6,15 @@
 #include "common/error.h"
 #include "device/level_table.h"
 #include "device/synapse_array.h"
+#include "support/error_of.h"
 
 using namespace mx;
 
 namespace {
 
-LevelTable noiseless_table(size_t count = 8) { return LevelTable::generate(count, 10, 100, 0.0, true); }
+using mx::testing_support::error_of;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+LevelTable noiseless_table(size_t count = 8) { return LevelTable::generate(count, 10, 100, 0.0, true); }
 
 }  // namespace
 

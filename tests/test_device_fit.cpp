@@ -8,24 +8,18 @@
 #include "config/config.h"
 #include "device/device_fit.h"
 #include "device/synapse_array.h"
+#include "support/error_of.h"
 
 using namespace mx;
 
 namespace {
 
+using mx::testing_support::error_of;
+
 std::string write_temp(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "/" + name;
   std::ofstream(path) << text;
   return path;
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

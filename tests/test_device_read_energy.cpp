@@ -14,19 +14,13 @@
 #include "hw/tech.h"
 #include "tb/architect_summary.h"
 #include "tb/experiment.h"
+#include "support/error_of.h"
 
 using namespace mx;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using mx::testing_support::error_of;
 
 Config tiny_timed_run() {
   Config config;

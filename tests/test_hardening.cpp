@@ -18,12 +18,17 @@
 
 #include "common/error.h"
 #include "config/config.h"
+#include "device/device_fit.h"
 #include "device/level_table.h"
+#include "device/transition_table.h"
 #include "hw/energy_ledger.h"
 #include "hw/hw_rng.h"
 #include "support/cli_harness.h"
+#include "support/error_of.h"
 
 namespace {
+
+using mx::testing_support::error_of;
 
 namespace fs = std::filesystem;
 using mx::testing_support::Outcome;
@@ -51,15 +56,6 @@ void expect_one_line_error(const Outcome& outcome, const std::string& needle) {
   EXPECT_EQ(std::count(outcome.output.begin(), outcome.output.end(), '\n'), 1) << outcome.output;
   EXPECT_CONTAINS(outcome.output, needle);
   EXPECT_LT(outcome.output.size(), 600u) << "an error line echoes too much";
-}
-
-std::string error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const mx::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace
@@ -246,6 +242,27 @@ TEST(HardeningLevels, TablesAreCheckedInTheFloatTheyAreStoredIn) {
   // A generator object fills what it leaves out from the schema's default table.
   EXPECT_EQ(mx::LevelTable::from_config(nlohmann::json::parse(R"({"sigma_frac": 0.1})"), "device.levels").size(), 16u);
   EXPECT_NE(error_of([] { mx::LevelTable::from_file("/dev/zero"); }).find("level table larger than"), std::string::npos);
+}
+
+// The other device files share the level table's reader: capped, numbered, one cell per column.
+TEST(HardeningLevels, TransitionAndRawFilesAreCappedAndTheirIndicesBounded) {
+  EXPECT_NE(error_of([] { mx::TransitionTable::from_file("/dev/zero"); }).find("/dev/zero: the transition table larger than"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { mx::read_raw_cycling("/dev/zero"); }).find("/dev/zero: the RAW cycling file larger than"),
+            std::string::npos);
+  const std::string dir = ::testing::TempDir();
+  const auto file = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + name) << text;
+    return dir + name;
+  };
+  // A level index of 10^9 would have sized a (10^9)^2 table.
+  const std::string huge = file("huge_level.csv", "level_before,pulse,level_after,count\n1000000000,set,3,10\n");
+  EXPECT_NE(error_of([&] { mx::TransitionTable::from_file(huge); }).find(huge + ":2: expected integers level_before and level_after in 0..1023"),
+            std::string::npos);
+  const std::string extra = file("extra.csv", "level_before,pulse,level_after,count\n1,set,2,10,99\n");
+  EXPECT_NE(error_of([&] { mx::TransitionTable::from_file(extra); }).find(extra + ":2: expected 4 fields"), std::string::npos);
+  const std::string commented = file("commented.csv", "# measured 2026\nlevel_before,pulse,level_after,count\n\n1,set,2,10\n");
+  EXPECT_EQ(mx::TransitionTable::from_file(commented).count(1, +1, 2), 10u);
 }
 
 TEST(HardeningLevels, BisectionFindsTheLevelALinearScanFinds) {

@@ -6,19 +6,13 @@
 #include "config/config.h"
 #include "life/schedule.h"
 #include "tb/experiment.h"
+#include "support/error_of.h"
 
 using namespace mx;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using mx::testing_support::error_of;
 
 Config small_run() {
   Config config;

@@ -20,23 +20,16 @@
 #include "hw/mesh_noc.h"
 #include "hw/tech.h"
 #include "trace/chrome_trace.h"
+#include "support/error_of.h"
 
 namespace mx {
 namespace {
 
+using mx::testing_support::error_of;
+
 using json = nlohmann::json;
 
 // The message of the mx::Error that `action` throws ("" if it throws none).
-template <typename Action>
-std::string error_of(Action&& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 HwRngSpec rng_spec(RngKind kind, unsigned bits, unsigned lfsr_width = 16, double bias = 0.0) {
   HwRngSpec spec;
   spec.kind = kind;

@@ -40,6 +40,27 @@ TEST(Lif, SpikesResetAndRefractoryHoldsFourSteps) {
   EXPECT_EQ(times, (std::vector<int>{1, 6, 11}));
 }
 
+// Neuron cores each step their own range of a layer; in order, the ranges are the whole step.
+TEST(Lif, SteppingAPartitionInOrderIsTheWholeStep) {
+  const LifParams params{10, 15, 1, 1.0f, 4};
+  LifPopulation whole(101, params), parts(101, params);
+  std::vector<float> drive(101);
+  for (size_t i = 0; i < drive.size(); ++i) drive[i] = static_cast<float>((i * 37) % 23) - 4.0f;
+  for (int t = 0; t < 30; ++t) {
+    std::vector<uint32_t> expected, got;
+    whole.step(drive.data(), t, expected);
+    for (size_t begin : {0, 33, 34, 100}) {
+      const size_t end = begin == 0 ? 33 : begin == 33 ? 34 : begin == 34 ? 100 : 101;
+      parts.step_range(drive.data(), t, begin, end, got);
+    }
+    ASSERT_EQ(got, expected) << "step " << t;
+    for (size_t i = 0; i < drive.size(); ++i) {
+      ASSERT_EQ(parts.potential()[i], whole.potential()[i]);
+      ASSERT_EQ(parts.current()[i], whole.current()[i]);
+    }
+  }
+}
+
 TEST(Lif, PotentialFloorIsMinusTenthOfThreshold) {
   LifPopulation neurons(1, LifParams{25, 25, 5, 2.0f, 4});
   std::vector<uint32_t> spikes;

@@ -550,6 +550,12 @@ TEST(SweepSlurm, NoSubmitWritesTheScriptWithAbsolutePaths) {
   EXPECT_CONTAINS(outcome.output, "sweep merge '" + fs::absolute(dir + "/out").lexically_normal().string() + "'");
   EXPECT_CONTAINS(metaxbar("sweep " + sweep + " --out " + dir + "/o2 --slurm --no-submit --shards 9").output,
                   "--shards 9: the sweep has only 4 points");
+  // The shards run what the submitting command asked for, or the option is refused.
+  EXPECT_EQ(script.find("--allow-mixed"), std::string::npos);
+  ASSERT_EQ(metaxbar("sweep " + sweep + " --out " + dir + "/o3 --slurm --no-submit --allow-mixed").exit_code, 0);
+  EXPECT_CONTAINS(read_text(dir + "/o3/sweep.sbatch"), "-j \"${SLURM_CPUS_PER_TASK:-1}\" --allow-mixed\n");
+  EXPECT_CONTAINS(metaxbar("sweep " + sweep + " --out " + dir + "/o4 --slurm --no-submit --replace").output,
+                  "--replace: not with --slurm");
 }
 
 // ---- running through the binary ----

@@ -47,7 +47,7 @@ ChipCosts make_chip_costs(const Config& config, const Tech& tech, const HwRng& r
   c.row_drive_ps = to_ps(dac.latency_ns * dac_cycles);
   const TechEntry& read = tech.at("rram_read");
   // V² x t x 1 µS in pJ: V² (V²) x latency_ns 1e-9 s x 1e-6 S x 1e12 pJ/J.
-  c.read_aj_per_us = to_attojoules(read.voltage_v * read.voltage_v * read.latency_ns * 1e-3);
+  c.read_aj_per_us = to_attojoules(read.read_pj_per_microsiemens());
   c.settle_ps = to_ps(read.latency_ns);
   // An ideal converter stands for no particular circuit: it is priced, built (area_power) and
   // shipped over the mesh as one adc.ideal_bits converter, so its bill, its area and its traffic

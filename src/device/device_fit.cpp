@@ -2,40 +2,27 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "common/csv_file.h"
 #include "common/error.h"
+#include "common/input_limits.h"
 #include "device/synapse_array.h"
 
 namespace mx {
 
 std::vector<RawReading> read_raw_cycling(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open the RAW cycling file");
+  const CsvFile csv = read_csv_file(path, "the RAW cycling file", kMaxInputFileBytes);
+  if (csv.header.number == 0)
+    throw Error(path + ": empty RAW file (expected the header device,pulse,g_us and readings)");
+  csv.require_header({"device", "pulse", "g_us"});
   std::vector<RawReading> readings;
-  std::string line;
-  size_t number = 0;
-  bool header = false;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const std::string where = path + ":" + std::to_string(number);
-    if (!header) {
-      if (line != "device,pulse,g_us")
-        throw Error(where + ": expected the header device,pulse,g_us, got '" + line + "'");
-      header = true;
-      continue;
-    }
-    std::stringstream fields(line);
-    std::string device, pulse, g, extra;
-    std::getline(fields, device, ',');
-    std::getline(fields, pulse, ',');
-    std::getline(fields, g, ',');
-    if (std::getline(fields, extra, ',') || device.empty() || g.empty())
-      throw Error(where + ": expected 3 fields device,pulse,g_us, got '" + line + "'");
+  for (const CsvLine& row : csv.rows) {
+    csv.require_cells(row);
+    const std::string where = csv.where(row);
+    const std::string &device = row.cells[0], &pulse = row.cells[1], &g = row.cells[2];
+    if (device.empty()) throw Error(where + ": device: expected a name, got an empty field");
     RawReading r;
     r.device = device;
     if (pulse == "init") r.pulse = 0;
@@ -44,12 +31,11 @@ std::vector<RawReading> read_raw_cycling(const std::string& path) {
     else throw Error(where + ": pulse: expected init, set or reset, got '" + pulse + "'");
     char* end = nullptr;
     r.g_us = std::strtod(g.c_str(), &end);
-    if (end == g.c_str() || *end != '\0' || !std::isfinite(r.g_us))
+    if (g.empty() || *end != '\0' || !std::isfinite(r.g_us))
       throw Error(where + ": g_us: expected a number, got '" + g + "'");
     if (r.g_us <= 0) throw Error(where + ": g_us: expected a positive conductance, got " + g);
     readings.push_back(r);
   }
-  if (!header) throw Error(path + ": empty RAW file (expected the header device,pulse,g_us and readings)");
   if (readings.empty()) throw Error(path + ": no readings after the header");
   return readings;
 }

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
+#include "common/csv_file.h"
 #include "common/error.h"
 #include "common/input_limits.h"
 #include "config/config.h"
@@ -128,52 +127,33 @@ LevelTable LevelTable::from_config(const nlohmann::json& value, const std::strin
 LevelTable LevelTable::from_file(const std::string& path) {
   // 1024 levels of CSV are ~40 KB; the cap stops /dev/zero or a wrong path to a dataset.
   constexpr size_t kMaxTableBytes = size_t{1} << 20;
-  const std::string text = read_file_capped(path, kMaxTableBytes, "level table");
-  std::istringstream in(text);
   const bool is_json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
   if (is_json) {
-    const nlohmann::json document = parse_json_text(text, path);
+    const nlohmann::json document = parse_json_text(read_file_capped(path, kMaxTableBytes, "level table"), path);
     if (!document.is_array()) throw Error(path + ": expected a JSON array of {r_ohm, r_std_ohm}");
     return LevelTable(levels_from_array(document, path), path);
   }
   // CSV: a header naming r_ohm and r_std_ohm columns (any order), then one level per line.
-  std::string line;
-  if (!std::getline(in, line)) throw Error(path + ": empty level table");
-  auto split = [](const std::string& row) {
-    std::vector<std::string> cells;
-    std::stringstream stream(row);
-    std::string cell;
-    while (std::getline(stream, cell, ',')) {
-      cell.erase(0, cell.find_first_not_of(" \t\r"));
-      cell.erase(cell.find_last_not_of(" \t\r") + 1);
-      cells.push_back(cell);
-    }
-    return cells;
-  };
-  const auto header = split(line);
-  const auto column = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  };
-  const int r_column = column("r_ohm"), std_column = column("r_std_ohm");
+  const CsvFile csv = read_csv_file(path, "level table", kMaxTableBytes);
+  if (csv.header.number == 0) throw Error(path + ": empty level table");
+  const int r_column = csv.column("r_ohm"), std_column = csv.column("r_std_ohm");
   if (r_column < 0 || std_column < 0)
-    throw Error(path + ": expected a CSV header with columns r_ohm and r_std_ohm, got '" + line.substr(0, kMaxShownChars) + "'");
+    throw Error(path + ": expected a CSV header with columns r_ohm and r_std_ohm, got '" +
+                csv.header.text.substr(0, kMaxShownChars) + "'");
+  const size_t needed = static_cast<size_t>(std::max(r_column, std_column)) + 1;
   std::vector<Level> levels;
-  for (size_t line_number = 2; std::getline(in, line); ++line_number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto cells = split(line);
-    const size_t needed = static_cast<size_t>(std::max(r_column, std_column)) + 1;
+  for (const CsvLine& row : csv.rows) {
     try {
-      if (cells.size() < needed) throw std::invalid_argument("short row");
+      if (row.cells.size() < needed) throw std::invalid_argument("short row");
       size_t used = 0;
-      const double r = std::stod(cells[r_column], &used);
-      if (used != cells[r_column].size()) throw std::invalid_argument("trailing text");
-      const double s = std::stod(cells[std_column], &used);
-      if (used != cells[std_column].size()) throw std::invalid_argument("trailing text");
+      const double r = std::stod(row.cells[r_column], &used);
+      if (used != row.cells[r_column].size()) throw std::invalid_argument("trailing text");
+      const double s = std::stod(row.cells[std_column], &used);
+      if (used != row.cells[std_column].size()) throw std::invalid_argument("trailing text");
       levels.push_back({r, s});
     } catch (const std::logic_error&) {
-      throw Error(path + ":" + std::to_string(line_number) + ": expected two numbers r_ohm,r_std_ohm, got '" +
-                  line.substr(0, kMaxShownChars) + "'");
+      throw Error(csv.where(row) + ": expected two numbers r_ohm,r_std_ohm, got '" +
+                  row.text.substr(0, kMaxShownChars) + "'");
     }
   }
   return LevelTable(std::move(levels), path);

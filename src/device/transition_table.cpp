@@ -1,10 +1,11 @@
 #include "device/transition_table.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "common/csv_file.h"
 #include "common/error.h"
+#include "common/input_limits.h"
+#include "device/level_table.h"
 
 namespace mx {
 
@@ -32,8 +33,9 @@ TransitionTable::TransitionTable(std::vector<std::vector<std::vector<uint64_t>>>
 }
 
 TransitionTable TransitionTable::from_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open the transition table");
+  const CsvFile csv = read_csv_file(path, "the transition table", kMaxInputFileBytes);
+  if (csv.header.number == 0) throw Error(path + ": no transition counts");
+  csv.require_header({"level_before", "pulse", "level_after", "count"});
   struct Row {
     unsigned before, after;
     int pulse;
@@ -41,46 +43,29 @@ TransitionTable TransitionTable::from_file(const std::string& path) {
   };
   std::vector<Row> rows;
   unsigned top = 0;
-  std::string line;
-  size_t number = 0;
-  bool header = false;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    if (!header) {
-      if (line != "level_before,pulse,level_after,count")
-        throw Error(path + ":" + std::to_string(number) +
-                    ": expected the header level_before,pulse,level_after,count, got '" + line + "'");
-      header = true;
-      continue;
-    }
-    std::stringstream fields(line);
-    std::string before, pulse, after, count;
-    std::getline(fields, before, ',');
-    std::getline(fields, pulse, ',');
-    std::getline(fields, after, ',');
-    std::getline(fields, count, ',');
+  for (const CsvLine& line : csv.rows) {
+    csv.require_cells(line);
+    const std::string &before = line.cells[0], &pulse = line.cells[1], &after = line.cells[2],
+                      &count = line.cells[3];
     Row row{};
     try {
       size_t used = 0;
       const long b = std::stol(before, &used);
-      if (used != before.size() || b < 0) throw std::invalid_argument("");
+      if (used != before.size() || b < 0 || b >= static_cast<long>(kMaxLevels)) throw std::invalid_argument("");
       const long a = std::stol(after, &used);
-      if (used != after.size() || a < 0) throw std::invalid_argument("");
+      if (used != after.size() || a < 0 || a >= static_cast<long>(kMaxLevels)) throw std::invalid_argument("");
       const long long c = std::stoll(count, &used);
       if (used != count.size() || c < 0) throw std::invalid_argument("");
       row.before = static_cast<unsigned>(b);
       row.after = static_cast<unsigned>(a);
       row.count = static_cast<uint64_t>(c);
     } catch (const std::exception&) {
-      throw Error(path + ":" + std::to_string(number) +
-                  ": expected non-negative integers level_before, level_after and count, got '" + line + "'");
+      throw Error(csv.where(line) + ": expected integers level_before and level_after in 0.." +
+                  std::to_string(kMaxLevels - 1) + " and a non-negative count, got '" + line.text + "'");
     }
     if (pulse == "set") row.pulse = 1;
     else if (pulse == "reset") row.pulse = 0;
-    else
-      throw Error(path + ":" + std::to_string(number) + ": pulse: expected set or reset, got '" + pulse + "'");
+    else throw Error(csv.where(line) + ": pulse: expected set or reset, got '" + pulse + "'");
     top = std::max({top, row.before, row.after});
     rows.push_back(row);
   }

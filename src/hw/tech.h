@@ -39,6 +39,10 @@ struct TechEntry {
   // computes from the device's own conductance (rram_read: V^2 G t); 0 = the entry has none.
   double voltage_v = 0;
   std::string source;
+
+  // A read entry's energy per µS of conductance read: (V)² G t with G = 1 µS, in pJ. The chip's
+  // ledger and the service-life report both price device reads with it.
+  double read_pj_per_microsiemens() const { return voltage_v * voltage_v * latency_ns * 1e-3; }
 };
 
 // The four figures an entry carries, by their JSON names, with their bounds.

@@ -16,6 +16,8 @@
 
 namespace mx {
 
+class GateBank;
+
 class Config;
 
 struct LayerStep {
@@ -81,6 +83,9 @@ class LearningRule {
  public:
   virtual ~LearningRule() = default;
   virtual std::string name() const = 0;
+  // The generators the rule's gate draws from, for a chip whose RNG blocks hold them; null
+  // for rules that draw nothing.
+  virtual GateBank* gates() { return nullptr; }
   // Whether the rule expects leaky error compartments (grad_acc) or thresholded ones.
   virtual bool leaky_compartments() const { return false; }
   virtual void begin_task(size_t task_index) {}

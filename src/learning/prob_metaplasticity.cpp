@@ -5,12 +5,15 @@
 namespace mx {
 
 namespace {
-enum StreamTag : uint64_t { kGateStream = 101, kReadStream = 102, kShuffleStream = 103, kTileGateStream = 111 };
+// 101 and 111 are the gate generators' streams (gate_bank.cpp).
+enum StreamTag : uint64_t { kReadStream = 102, kShuffleStream = 103 };
 }
 
 ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inputs, size_t hidden, size_t outputs,
                                        uint64_t seed)
-    : params_(params), gate_(params.gate, derive_seed(seed, kGateStream)), read_rng_(derive_seed(seed, kReadStream)) {
+    : params_(params),
+      gates_(params.gate, seed, params.gate_per_tile, params.grid, params.rows, params.cols),
+      read_rng_(derive_seed(seed, kReadStream)) {
   const size_t pre[2] = {inputs, hidden}, post[2] = {hidden, outputs};
   for (unsigned layer = 0; layer < 2; ++layer) {
     meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], post[layer], params_.meta[layer]));
@@ -23,21 +26,6 @@ ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inpu
   }
   // The decaying ablation draws per synapse by definition; `none` has no gate at all.
   if (params_.ablation == Ablation::decaying) params_.draw_policy = DrawPolicy::synapse;
-  if (params_.gate_per_tile) {
-    for (unsigned layer = 0; layer < 2; ++layer) {
-      first_gate_[layer] = tile_gates_.size();
-      gate_col_tiles_[layer] = params_.grid.col_tiles(params_.cols[layer]);
-      const size_t tiles = params_.grid.row_tiles(params_.rows[layer]) * gate_col_tiles_[layer];
-      for (size_t t = 0; t < tiles; ++t)
-        tile_gates_.emplace_back(params_.gate, derive_seed(derive_seed(seed, kTileGateStream + layer), t));
-    }
-  }
-}
-
-UpdateGate& ProbMetaplasticity::gate_for(unsigned layer, uint32_t pre, uint32_t post) {
-  if (!params_.gate_per_tile) return gate_;
-  return tile_gates_[first_gate_[layer] + (pre / params_.grid.tile_rows) * gate_col_tiles_[layer] +
-                     post / params_.grid.tile_cols];
 }
 
 void ProbMetaplasticity::draw(UpdateGate& gate, unsigned layer, uint32_t pre, uint32_t post) {
@@ -101,23 +89,24 @@ void ProbMetaplasticity::on_step(const LayerStep& step, WriteBatch& batch) {
   const bool per_tile = params_.gate_per_tile;
   // The rule's one generator draws where the policy says; a tile's generator draws the
   // first time one of its candidates needs a number within the policy's scope.
-  if (per_tile) drawn_.assign(tile_gates_.size(), 0);
-  if (gated && !per_tile && policy == DrawPolicy::layer) draw(gate_, layer, pre_spikes.front(), eligible_.front());
+  if (per_tile) drawn_.assign(gates_.size(), 0);
+  if (gated && !per_tile && policy == DrawPolicy::layer) draw(gates_.at(0), layer, pre_spikes.front(), eligible_.front());
   for (uint32_t j : eligible_) {
     // The weight moves against the error: U > 0 (false positives) lowers it.
     const int8_t direction = step.u[j] > 0 ? -1 : 1;
     step.u[j] = 0.0f;
     if (gated && policy == DrawPolicy::post) {
       if (per_tile) std::fill(drawn_.begin(), drawn_.end(), 0);
-      else draw(gate_, layer, pre_spikes.front(), j);
+      else draw(gates_.at(0), layer, pre_spikes.front(), j);
     }
     for (uint32_t i : pre_spikes) {
       if (gated) {
-        UpdateGate& gate = gate_for(layer, i, j);
+        const size_t site = gates_.index_of(layer, i, j);
+        UpdateGate& gate = gates_.at(site);
         if (policy == DrawPolicy::synapse) {
           draw(gate, layer, i, j);
         } else if (per_tile) {
-          uint8_t& drawn = drawn_[static_cast<size_t>(&gate - tile_gates_.data())];
+          uint8_t& drawn = drawn_[site];
           if (!drawn) draw(gate, layer, i, j), drawn = 1;
         }
         ++activity_.p_evaluations;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "learning/learning_rule.h"
+#include "learning/gate_bank.h"
 #include "learning/update_gate.h"
 
 namespace mx {
@@ -41,16 +42,13 @@ class ProbMetaplasticity : public LearningRule {
   // p_update of one synapse as the gate sees it (exposed for tests and reports).
   double p_update(unsigned layer, const SynapseArray& array, uint32_t pre, uint32_t post);
   double global_p() const { return global_p_; }
+  GateBank* gates() override { return &gates_; }
 
  private:
   ProbMetaParams params_;
-  // One gate per draw site: the rule's one generator, or one per tile (gate_per_tile).
-  UpdateGate& gate_for(unsigned layer, uint32_t pre, uint32_t post);
   void draw(UpdateGate& gate, unsigned layer, uint32_t pre, uint32_t post);
 
-  UpdateGate gate_;
-  std::vector<UpdateGate> tile_gates_;
-  size_t first_gate_[2] = {0, 0}, gate_col_tiles_[2] = {0, 0};
+  GateBank gates_;  // the rule's one generator, or one per tile (gate_per_tile)
   std::vector<uint8_t> drawn_;  // gate_per_tile: tiles that drew in this event (layer) or post (post)
   Rng read_rng_;
   double global_p_ = 1.0;

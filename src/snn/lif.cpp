@@ -29,12 +29,14 @@ void LifPopulation::reset() {
 // are lane masks of the same width as the state; spiking neurons are then gathered without
 // a data-dependent branch.
 MX_VECTOR_CLONES
-void LifPopulation::step(const float* __restrict drive, int t, std::vector<uint32_t>& spikes) {
-  const size_t n = current_.size();
-  float* __restrict current = current_.data();
-  float* __restrict potential = potential_.data();
-  int32_t* __restrict last_spike = last_spike_.data();
-  int32_t* __restrict fired = fired_.data();
+void LifPopulation::step_range(const float* __restrict drive, int t, size_t begin, size_t end,
+                               std::vector<uint32_t>& spikes) {
+  const size_t n = end - begin;
+  drive += begin;
+  float* __restrict current = current_.data() + begin;
+  float* __restrict potential = potential_.data() + begin;
+  int32_t* __restrict last_spike = last_spike_.data() + begin;
+  int32_t* __restrict fired = fired_.data() + begin;
   const float v_th = params_.v_th, r = params_.r, floor = floor_;
   const int32_t refractory = params_.refractory_steps;
   for (size_t i = 0; i < n; ++i) {
@@ -55,7 +57,7 @@ void LifPopulation::step(const float* __restrict drive, int t, std::vector<uint3
   uint32_t* out = spikes.data() + start;
   size_t count = 0;
   for (size_t i = 0; i < n; ++i) {
-    out[count] = static_cast<uint32_t>(i);
+    out[count] = static_cast<uint32_t>(begin + i);
     count += static_cast<size_t>(fired[i]);
   }
   spikes.resize(start + count);

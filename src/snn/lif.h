@@ -18,7 +18,12 @@ class LifPopulation {
   LifPopulation(size_t size, const LifParams& params);
   void reset();
   // `drive` = W·s of this step (one value per neuron); appends spiking neurons to `spikes`.
-  void step(const float* __restrict drive, int t, std::vector<uint32_t>& spikes);
+  void step(const float* __restrict drive, int t, std::vector<uint32_t>& spikes) {
+    step_range(drive, t, 0, size(), spikes);
+  }
+  // Neurons [begin, end) only (a neuron core's share; the update is element-wise, so stepping
+  // the ranges of a partition in order is the whole step): appends their spikes, by index.
+  void step_range(const float* __restrict drive, int t, size_t begin, size_t end, std::vector<uint32_t>& spikes);
 
   size_t size() const { return current_.size(); }
   const float* current() const { return current_.data(); }

@@ -117,10 +117,33 @@ void SpikingNetwork::read_layer(unsigned layer) {
 }
 
 void SpikingNetwork::update_neurons(unsigned layer, int t) {
+  begin_neuron_step(layer, t);
+  step_neurons(layer, 0, populations_[layer].size());
+  finish_neuron_step(layer);
+}
+
+void SpikingNetwork::begin_neuron_step(unsigned layer, int t) {
   t_ = t;
+  spikes_[layer + 1].clear();
+  stepped_to_[layer] = 0;
+}
+
+void SpikingNetwork::step_neurons(unsigned layer, size_t begin, size_t end) {
+  // Out of order, the spike list would not be sorted, and the tiles' row ranges rely on it.
+  if (begin != stepped_to_[layer] || end < begin || end > populations_[layer].size())
+    throw Error("network: layer " + std::to_string(layer) + " stepped neurons [" + std::to_string(begin) + ", " +
+                std::to_string(end) + ") where [" + std::to_string(stepped_to_[layer]) + ", ...) was next");
+  populations_[layer].step_range(drive_[layer].data(), t_, begin, end, spikes_[layer + 1]);
+  stepped_to_[layer] = end;
+}
+
+void SpikingNetwork::finish_neuron_step(unsigned layer) {
+  if (stepped_to_[layer] != populations_[layer].size())
+    throw Error("network: layer " + std::to_string(layer) + " finished its step with " +
+                std::to_string(stepped_to_[layer]) + " of " + std::to_string(populations_[layer].size()) +
+                " neurons stepped");
+  const int t = t_;
   std::vector<uint32_t>& out = spikes_[layer + 1];
-  out.clear();
-  populations_[layer].step(drive_[layer].data(), t, out);
   spike_totals_[layer + 1] += out.size();
   if (layer == 1)
     for (uint32_t k : out) ++output_counts_[k];

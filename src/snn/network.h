@@ -42,6 +42,12 @@ class SpikingNetwork {
   void encode_inputs();                       // input spikes of this step
   void read_layer(unsigned layer);            // crossbar read -> drive of the layer's neurons
   void update_neurons(unsigned layer, int t); // LIF step -> spikes
+  // update_neurons in parts, for a model whose neuron cores each own a range of the layer:
+  // begin, then every range of a partition of the layer in increasing order (each core steps
+  // its own neurons), then finish (the layer's spike counts and eligibility traces).
+  void begin_neuron_step(unsigned layer, int t);
+  void step_neurons(unsigned layer, size_t begin, size_t end);
+  void finish_neuron_step(unsigned layer);
   bool update_error();                        // training: error neurons and compartments (true: one fired)
   void decide_updates(unsigned layer);        // training: the rule fills write_batch(layer)
   void program_updates(unsigned layer);       // training: write pulses to the devices
@@ -78,6 +84,7 @@ class SpikingNetwork {
   double target_p_;
   int target_ = -1;
   int t_ = 0;
+  size_t stepped_to_[2] = {0, 0};  // neurons of the layer stepped so far in this step
 
   Rng input_rng_, target_rng_, device_rng_[2];
   PoissonEncoder encoder_;

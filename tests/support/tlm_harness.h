@@ -6,6 +6,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/chip_ops.h"
+#include "models/kernel_run.h"
 
 namespace mx::testing_support {
 
@@ -26,6 +27,6 @@ class Harness : public sc_core::sc_module {
 };
 
 // Ends elaboration so sockets are bound before the test calls through them.
-inline void elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
+inline void elaborate() { run_kernel_for(sc_core::SC_ZERO_TIME); }
 
 }  // namespace mx::testing_support
