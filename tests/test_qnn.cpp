@@ -236,6 +236,30 @@ TEST(HiddenOptimizer, AdamFirstStepIsTheLearningRateAgainstTheGradient) {
   EXPECT_TRUE(adam.moves_without_gradient());
 }
 
+TEST(HiddenOptimizer, ResetStartsAsAFreshOptimizer) {
+  OptimizerParams params;
+  params.lr = 0.005;
+  HiddenOptimizer used(2, params), fresh(2, params);
+  std::vector<float> g = {1.0f, -0.5f}, delta(2), expected(2);
+  for (int step = 0; step < 5; ++step) {
+    used.begin_step();
+    used.deltas(g.data(), 1.0f, delta.data(), 2);
+    g = {0.01f, 0.02f};
+  }
+  used.reset();
+  EXPECT_EQ(used.steps(), 0u);
+  // A gradient against the old momentum: a carried first moment would still step the old
+  // way; after the reset the first step is the learning rate, as a new optimizer's is.
+  std::vector<float> g_used = {-3.0f, 2.0f}, g_fresh = g_used;
+  used.begin_step();
+  used.deltas(g_used.data(), 1.0f, delta.data(), 2);
+  fresh.begin_step();
+  fresh.deltas(g_fresh.data(), 1.0f, expected.data(), 2);
+  EXPECT_EQ(delta, expected);
+  EXPECT_NEAR(delta[0], 0.005, 1e-6);
+  EXPECT_NEAR(delta[1], -0.005, 1e-6);
+}
+
 TEST(HiddenOptimizer, SgdAveragesTheBatch) {
   OptimizerParams params;
   params.kind = parse_optimizer("sgd");
@@ -415,6 +439,42 @@ TEST(QuantizedPerceptron, LearnsASeparableTaskWithEitherOptimizer) {
     QuantizedPerceptron network(small_config(32), params, 784, 4, 1);
     EXPECT_GE(train_and_test(network, 400), 0.9) << optimizer;
   }
+}
+
+TEST(QuantizedPerceptron, ResetsTheOptimizerAtATaskSwitchOnlyWhenAsked) {
+  for (bool reset : {false, true}) {
+    QnnParams params = default_params();
+    params.batch = 4;
+    params.reset_optimizer_at_task = reset;
+    QuantizedPerceptron network(small_config(8), params, 784, 4, 5);
+    network.begin_task(0);
+    train_and_test(network, 40);
+    const uint64_t steps = network.optimizer(0).steps();
+    ASSERT_EQ(steps, 10u);
+    network.begin_task(1);
+    EXPECT_EQ(network.optimizer(0).steps(), reset ? 0u : steps) << reset;
+    EXPECT_EQ(network.optimizer(1).steps(), reset ? 0u : steps) << reset;
+  }
+  EXPECT_FALSE(default_params().reset_optimizer_at_task);  // today's behaviour unless a preset says
+}
+
+TEST(QuantizedPerceptron, EachTaskTrainsAtItsOwnLearningRate) {
+  QnnParams params = default_params();
+  params.lr_task_divisor = 4;
+  QuantizedPerceptron network(small_config(8), params, 784, 4, 6);
+  for (size_t task = 0; task < 3; ++task) {
+    network.begin_task(task);
+    EXPECT_DOUBLE_EQ(network.optimizer(0).learning_rate(), 0.005 / std::pow(4.0, task)) << task;
+    EXPECT_DOUBLE_EQ(network.optimizer(1).learning_rate(), 0.005 / std::pow(4.0, task)) << task;
+  }
+  // The rate is the step: Adam's first step after a reset is the task's learning rate.
+  OptimizerParams adam;
+  HiddenOptimizer optimizer(1, adam);
+  optimizer.set_learning_rate(0.001);
+  std::vector<float> g = {2.0f}, delta(1);
+  optimizer.begin_step();
+  optimizer.deltas(g.data(), 1.0f, delta.data(), 1);
+  EXPECT_NEAR(delta[0], -0.001, 1e-7);
 }
 
 TEST(QuantizedPerceptron, DevicesHoldTheLevelsTheirHiddenWeightsRoundTo) {
@@ -610,6 +670,12 @@ TEST(QnnSchema, RunConfigRejectsBadValuesNamingTheKey) {
   EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"optimizer", "rmsprop"}}}}, "t"); }).find("qnn.optimizer"),
             std::string::npos);
   EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"batch", 0}}}}, "t"); }).find("qnn.batch"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"lr_task_divisor", 0}}}}, "t"); })
+                .find("qnn.lr_task_divisor"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { Config::from_json(json{{"qnn", {{"reset_optimizer_at_task", 1}}}}, "t"); })
+                .find("qnn.reset_optimizer_at_task"),
             std::string::npos);
   EXPECT_NE(error_of([] { Config::from_json(json{{"memory", {{"hidden_bits", 40}}}}, "t"); }).find("memory.hidden_bits"),
             std::string::npos);

@@ -1,5 +1,7 @@
 #include "qnn/hidden_optimizer.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 
 namespace mx {
@@ -24,6 +26,7 @@ OptimizerKind parse_optimizer(const std::string& name) {
 
 HiddenOptimizer::HiddenOptimizer(size_t weights, const OptimizerParams& params)
     : params_(params),
+      lr_now_(params.lr),
       lr_(static_cast<float>(params.lr)),
       beta1_(static_cast<float>(params.beta1)),
       beta2_(static_cast<float>(params.beta2)),
@@ -34,13 +37,24 @@ HiddenOptimizer::HiddenOptimizer(size_t weights, const OptimizerParams& params)
   }
 }
 
+void HiddenOptimizer::reset() {
+  std::fill(m_.begin(), m_.end(), 0.0f);
+  std::fill(v_.begin(), v_.end(), 0.0f);
+  t_ = 0;
+}
+
+void HiddenOptimizer::set_learning_rate(double lr) {
+  lr_now_ = lr;
+  lr_ = static_cast<float>(lr);
+}
+
 void HiddenOptimizer::begin_step() {
   ++t_;
   if (params_.kind != OptimizerKind::adam) return;
   // Adam's bias corrections folded into one step size and one divisor per update.
   const double c1 = 1.0 - std::pow(params_.beta1, static_cast<double>(t_));
   const double c2 = 1.0 - std::pow(params_.beta2, static_cast<double>(t_));
-  step_size_ = static_cast<float>(params_.lr / c1);
+  step_size_ = static_cast<float>(lr_now_ / c1);
   inverse_correction2_ = static_cast<float>(1.0 / std::sqrt(c2));
 }
 

@@ -48,6 +48,12 @@ class HiddenOptimizer {
 
   // Call once per mini-batch update, before the deltas.
   void begin_step();
+  // Forgets the moments and restarts the bias corrections, as a freshly made optimizer
+  // would start (a new task, when qnn.reset_optimizer_at_task is set).
+  void reset();
+  // The learning rate from the next step on (a task's own rate, qnn.lr_task_divisor).
+  void set_learning_rate(double lr);
+  double learning_rate() const { return lr_now_; }
   // The proposed changes of all n hidden weights for the mini-batch gradient sums `g`
   // (scaled by `inverse_batch`), into `delta`; the sums are cleared for the next batch.
   void deltas(float* g, float inverse_batch, float* delta, size_t n);
@@ -55,11 +61,12 @@ class HiddenOptimizer {
   unsigned state_words() const { return params_.kind == OptimizerKind::adam ? 2 : 0; }
   // Whether a weight with zero gradient still moves (Adam's momentum does).
   bool moves_without_gradient() const { return params_.kind == OptimizerKind::adam; }
-  uint64_t steps() const { return t_; }
+  uint64_t steps() const { return t_; }  // since construction or the last reset
   const OptimizerParams& params() const { return params_; }
 
  private:
   OptimizerParams params_;
+  double lr_now_;
   float lr_, beta1_, beta2_, eps_;
   std::vector<float> m_, v_;
   uint64_t t_ = 0;

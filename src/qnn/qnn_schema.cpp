@@ -34,6 +34,11 @@ void add_qnn_keys(Schema& s) {
   s.add(number("qnn.beta1", 0.9, 0, 0.999999, "Adam first-moment decay"));
   s.add(number("qnn.beta2", 0.999, 0, 0.999999999, "Adam second-moment decay"));
   s.add(number("qnn.eps", 1e-8, 0, kInf, "Adam denominator offset"));
+  s.add(boolean("qnn.reset_optimizer_at_task", false,
+                "each task after the first starts with Adam's moments at zero and its bias correction restarted, "
+                "as the metaplastic BNN code makes a new optimizer per task; false: one optimizer for the sequence"));
+  s.add(number("qnn.lr_task_divisor", 1, 1e-3, 1e3,
+               "task i (from 0) trains at qnn.lr / divisor^i, the BNN code's per-task gamma; 1 = one rate"));
   s.add(integer("qnn.batch", 32, 1, 1e6, "training samples per hidden-weight update (1 = online)"));
 
   // Metaplasticity and device programming.

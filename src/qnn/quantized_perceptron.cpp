@@ -57,6 +57,8 @@ QnnParams QnnParams::from_config(const Config& config) {
   p.optimizer.beta2 = config.at("qnn.beta2").get<double>();
   p.optimizer.eps = config.at("qnn.eps").get<double>();
   p.batch = config.at("qnn.batch").get<unsigned>();
+  p.reset_optimizer_at_task = config.at("qnn.reset_optimizer_at_task").get<bool>();
+  p.lr_task_divisor = config.at("qnn.lr_task_divisor").get<double>();
   p.meta_m = config.at("qnn.meta_m").get<double>();
   p.meta_reference = parse_meta_reference(config.at("qnn.meta_reference").get<std::string>());
   p.verify_max_pulses = config.at("qnn.verify_max_pulses").get<unsigned>();
@@ -390,7 +392,13 @@ void QuantizedPerceptron::flush() {
   for (unsigned layer = 0; layer < 2; ++layer) update_layer(layer);
 }
 
-void QuantizedPerceptron::begin_task(size_t) { flush(); }
+void QuantizedPerceptron::begin_task(size_t task_index) {
+  flush();
+  if (params_.reset_optimizer_at_task && task_index > 0)
+    for (HiddenOptimizer& optimizer : optimizers_) optimizer.reset();
+  const double lr = params_.optimizer.lr * std::pow(params_.lr_task_divisor, -static_cast<double>(task_index));
+  for (HiddenOptimizer& optimizer : optimizers_) optimizer.set_learning_rate(lr);
+}
 
 nlohmann::json QuantizedPerceptron::memory_bits() const {
   const uint64_t synapses = hidden_weight_[0].size() + hidden_weight_[1].size();

@@ -51,6 +51,8 @@ struct QnnParams {
   double init_jitter;
   OptimizerParams optimizer;
   unsigned batch;
+  bool reset_optimizer_at_task;
+  double lr_task_divisor;  // task i trains at lr / divisor^i
   double meta_m;
   MetaReference meta_reference;
   unsigned verify_max_pulses;
@@ -135,7 +137,9 @@ class QuantizedPerceptron {
 
   // The functional mode: all phases back to back.
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
-  // A new task: a partial mini-batch left from the previous one is applied first.
+  // A new task: a partial mini-batch left from the previous one is applied first; with
+  // qnn.reset_optimizer_at_task the optimizer then starts afresh (not before task 0), and
+  // its learning rate becomes qnn.lr / qnn.lr_task_divisor^task_index.
   void begin_task(size_t task_index);
   void flush();
 
@@ -153,6 +157,7 @@ class QuantizedPerceptron {
   const std::vector<float>& logits() const { return logits_; }
   const std::vector<float>& output_error() const { return output_error_; }
   const QnnActivity& activity() const { return activity_; }
+  const HiddenOptimizer& optimizer(unsigned layer) const { return optimizers_[layer]; }
 
   // The digital unit's storage, in bits.
   nlohmann::json memory_bits() const;
