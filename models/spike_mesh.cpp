@@ -19,6 +19,11 @@ SpikeMesh::SpikeMesh(sc_core::sc_module_name name, const MeshSpec& spec, ChipCon
       north_south_aj_(event_price_aj(context.costs, "noc", "north_south_hop")),
       delivery_aj_(event_price_aj(context.costs, "noc", "delivery")) {
   in.register_b_transport(this, &SpikeMesh::transport);
+  // recost's hop counts, by phase; map nodes stay put, so the burst path keeps pointers.
+  for (int phase = 0; phase < 2; ++phase) {
+    hop_counts_[phase][0] = &context_.event_counts[phase]["east_west_hop"];
+    hop_counts_[phase][1] = &context_.event_counts[phase]["north_south_hop"];
+  }
   for (unsigned r = 0; r < noc_.router_count(); ++r) {
     router_tracks_.push_back(context_.timeline.track("router " + std::to_string(r)));
     router_records_.push_back(&context_.add_block(std::string(this->name()) + ".router_" + std::to_string(r), "router"));
@@ -38,14 +43,13 @@ void SpikeMesh::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_ti
   // Each router on the path holds one port (a link, or the ejection at the destination) for
   // the burst's serialization; ports of one router used at once count twice, so a gated
   // router's on-time errs long, never short.
-  for (const unsigned router : noc_.path(op->src, op->dst))
-    router_records_[router]->busy_ps += op->packets * noc_.spec().serialization_ps;
+  noc_.path(op->src, op->dst, path_);
+  for (const unsigned router : path_) router_records_[router]->busy_ps += op->packets * noc_.spec().serialization_ps;
   // Charged as counted: packet-hops and deliveries at their integer prices.
   const uint64_t east_west = uint64_t{route.east_west_hops} * op->packets;
   const uint64_t north_south = uint64_t{route.north_south_hops} * op->packets;
-  std::map<std::string, uint64_t>& counts = context_.event_counts[static_cast<int>(op->phase)];
-  counts["east_west_hop"] += east_west;
-  counts["north_south_hop"] += north_south;
+  *hop_counts_[static_cast<int>(op->phase)][0] += east_west;
+  *hop_counts_[static_cast<int>(op->phase)][1] += north_south;
   int64_t aj = 0, term = 0;
   for (const auto& [price, count] : {std::pair<int64_t, uint64_t>{east_west_aj_, east_west},
                                      {north_south_aj_, north_south},

@@ -95,10 +95,10 @@ RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint6
   return result;
 }
 
-std::vector<unsigned> MeshNoc::path(unsigned src, unsigned dst) const {
+void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
   check_router(src, "source");
   check_router(dst, "destination");
-  std::vector<unsigned> routers{src};
+  routers.assign(1, src);
   walk(src, dst, [&](unsigned router, Port port) {
     switch (port) {
       case east: routers.push_back(router + 1); break;
@@ -107,7 +107,6 @@ std::vector<unsigned> MeshNoc::path(unsigned src, unsigned dst) const {
       default: routers.push_back(router - spec_.width); break;
     }
   });
-  return routers;
 }
 
 }  // namespace mx

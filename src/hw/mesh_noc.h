@@ -51,8 +51,14 @@ class MeshNoc {
   // ejection port are held packets x serialization, energy is paid per packet, and the
   // result's arrival is the last packet's.
   RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1);
-  // Routers visited from src to dst inclusive (for trace flow arrows).
-  std::vector<unsigned> path(unsigned src, unsigned dst) const;
+  // Routers visited from src to dst inclusive, into `routers` (cleared first; a caller on
+  // the per-burst path keeps one buffer, so routing allocates nothing).
+  void path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const;
+  std::vector<unsigned> path(unsigned src, unsigned dst) const {
+    std::vector<unsigned> routers;
+    path(src, dst, routers);
+    return routers;
+  }
   void reset_time();  // every resource free at time 0
 
   unsigned width() const { return spec_.width; }
