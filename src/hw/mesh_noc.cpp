@@ -56,45 +56,6 @@ uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost
   return start + cost.latency_ps;
 }
 
-template <typename Visit>
-void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
-  unsigned x = src % spec_.width, y = src / spec_.width;
-  const unsigned dst_x = dst % spec_.width, dst_y = dst / spec_.width;
-  // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
-  while (x != dst_x) {
-    const Port port = dst_x > x ? east : west;
-    visit(y * spec_.width + x, port);
-    x = port == east ? x + 1 : x - 1;
-  }
-  while (y != dst_y) {
-    const Port port = dst_y > y ? south : north;
-    visit(y * spec_.width + x, port);
-    y = port == south ? y + 1 : y - 1;
-  }
-}
-
-RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets) {
-  check_router(src, "source");
-  check_router(dst, "destination");
-  RouteResult result;
-  if (packets == 0) {
-    result.arrival_ps = inject_ps;
-    return result;
-  }
-  uint64_t t = inject_ps;
-  walk(src, dst, [&](unsigned router, Port port) {
-    const bool horizontal = port == east || port == west;
-    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
-    ++(horizontal ? result.east_west_hops : result.north_south_hops);
-  });
-  // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
-  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
-  result.hops = result.east_west_hops + result.north_south_hops;
-  packets_ += packets;
-  total_queued_ps_ += result.queued_ps;
-  return result;
-}
-
 void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
   check_router(src, "source");
   check_router(dst, "destination");

@@ -50,7 +50,13 @@ class MeshNoc {
   // A burst of `packets` packets from src to dst injected at inject_ps: each link and the
   // ejection port are held packets x serialization, energy is paid per packet, and the
   // result's arrival is the last packet's.
-  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1);
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1) {
+    return route(src, dst, inject_ps, packets, [](unsigned) {});
+  }
+  // The same, calling on_router(router) for each router the burst holds a port of, in path
+  // order (the routers of path()), so a caller that keeps per-router records walks once.
+  template <typename OnRouter>
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets, OnRouter&& on_router);
   // Routers visited from src to dst inclusive, into `routers` (cleared first; a caller on
   // the per-burst path keeps one buffer, so routing allocates nothing).
   void path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const;
@@ -83,5 +89,47 @@ class MeshNoc {
   uint64_t packets_ = 0;
   uint64_t total_queued_ps_ = 0;
 };
+
+template <typename Visit>
+void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
+  unsigned x = src % spec_.width, y = src / spec_.width;
+  const unsigned dst_x = dst % spec_.width, dst_y = dst / spec_.width;
+  // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
+  while (x != dst_x) {
+    const Port port = dst_x > x ? east : west;
+    visit(y * spec_.width + x, port);
+    x = port == east ? x + 1 : x - 1;
+  }
+  while (y != dst_y) {
+    const Port port = dst_y > y ? south : north;
+    visit(y * spec_.width + x, port);
+    y = port == south ? y + 1 : y - 1;
+  }
+}
+
+template <typename OnRouter>
+RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets, OnRouter&& on_router) {
+  check_router(src, "source");
+  check_router(dst, "destination");
+  RouteResult result;
+  if (packets == 0) {
+    result.arrival_ps = inject_ps;
+    return result;
+  }
+  uint64_t t = inject_ps;
+  walk(src, dst, [&](unsigned router, Port port) {
+    const bool horizontal = port == east || port == west;
+    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
+    ++(horizontal ? result.east_west_hops : result.north_south_hops);
+    on_router(router);
+  });
+  // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
+  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
+  on_router(dst);
+  result.hops = result.east_west_hops + result.north_south_hops;
+  packets_ += packets;
+  total_queued_ps_ += result.queued_ps;
+  return result;
+}
 
 }  // namespace mx
