@@ -35,26 +35,20 @@ MeshNoc::MeshNoc(const MeshSpec& spec) : spec_(spec) {
                 std::to_string(spec.width) + " x " + std::to_string(spec.height));
   }
   busy_until_ps_.assign(static_cast<size_t>(router_count()) * port_count, 0);
-}
-
-void MeshNoc::check_router(unsigned id, const char* role) const {
-  if (id >= router_count()) {
-    throw Error(std::string("mesh: ") + role + " router " + std::to_string(id) + " out of range [0, " +
-                std::to_string(router_count() - 1) + "]");
+  x_of_.resize(router_count());
+  y_of_.resize(router_count());
+  for (unsigned id = 0; id < router_count(); ++id) {
+    x_of_[id] = static_cast<uint16_t>(id % spec.width);
+    y_of_[id] = static_cast<uint16_t>(id / spec.width);
   }
 }
 
-void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
-
-uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
-                       RouteResult& result) {
-  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
-  const uint64_t start = std::max(ready, busy);
-  busy = start + packets * spec_.serialization_ps;
-  result.queued_ps += start - ready;
-  result.energy_pj += cost.energy_pj * static_cast<double>(packets);
-  return start + cost.latency_ps;
+void MeshNoc::router_out_of_range(unsigned id, const char* role) const {
+  throw Error(std::string("mesh: ") + role + " router " + std::to_string(id) + " out of range [0, " +
+              std::to_string(router_count() - 1) + "]");
 }
+
+void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
 
 void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
   check_router(src, "source");

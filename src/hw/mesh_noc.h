@@ -10,6 +10,7 @@
 // Resources are granted in call order (first come, first served by call). Callers that
 // route packets in nondecreasing inject time get exact FCFS; out-of-order calls see a
 // conservative (never optimistic) delay.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -76,7 +77,10 @@ class MeshNoc {
 
  private:
   enum Port : unsigned { east, west, south, north, eject, port_count };
-  void check_router(unsigned id, const char* role) const;
+  void check_router(unsigned id, const char* role) const {
+    if (id >= router_count()) router_out_of_range(id, role);
+  }
+  [[noreturn]] void router_out_of_range(unsigned id, const char* role) const;
   // Calls visit(router, port) for each link of the XY route from src to dst, in order.
   template <typename Visit>
   void walk(unsigned src, unsigned dst, Visit&& visit) const;
@@ -85,6 +89,9 @@ class MeshNoc {
                 RouteResult& result);
 
   MeshSpec spec_;
+  // Each router's column and row, so a burst's walk divides nothing (a division per burst
+  // was a visible share of the timed mode's time).
+  std::vector<uint16_t> x_of_, y_of_;
   std::vector<uint64_t> busy_until_ps_;  // router * port_count + port
   uint64_t packets_ = 0;
   uint64_t total_queued_ps_ = 0;
@@ -92,8 +99,8 @@ class MeshNoc {
 
 template <typename Visit>
 void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
-  unsigned x = src % spec_.width, y = src / spec_.width;
-  const unsigned dst_x = dst % spec_.width, dst_y = dst / spec_.width;
+  unsigned x = x_of_[src], y = y_of_[src];
+  const unsigned dst_x = x_of_[dst], dst_y = y_of_[dst];
   // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
   while (x != dst_x) {
     const Port port = dst_x > x ? east : west;
@@ -105,6 +112,16 @@ void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
     visit(y * spec_.width + x, port);
     y = port == south ? y + 1 : y - 1;
   }
+}
+
+inline uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
+                              RouteResult& result) {
+  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
+  const uint64_t start = std::max(ready, busy);
+  busy = start + packets * spec_.serialization_ps;
+  result.queued_ps += start - ready;
+  result.energy_pj += cost.energy_pj * static_cast<double>(packets);
+  return start + cost.latency_ps;
 }
 
 template <typename OnRouter>
