@@ -156,6 +156,7 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
   fired_.resize(core_blocks_.size());
   core_arrival_.resize(core_blocks_.size());
   tile_arrival_.resize(tile_count);
+  row_spikes_.resize(std::max(floorplan_.row_tiles[0], floorplan_.row_tiles[1]));
 }
 
 void ChipTop::plan_partial_routes() {
@@ -220,6 +221,14 @@ uint64_t ChipTop::send(unsigned src, unsigned dst, uint64_t packets, Phase phase
   return send_packets(mesh, payload_, mesh_op_, src, dst, packets, phase, start_ps);
 }
 
+void ChipTop::send_in_injection_order() {
+  // Stable: transfers injected at the same time go in the order they were listed.
+  std::stable_sort(transfers_.begin(), transfers_.end(),
+                   [](const Transfer& a, const Transfer& b) { return a.ready_ps < b.ready_ps; });
+  for (Transfer& transfer : transfers_)
+    transfer.arrival_ps = send(transfer.src, transfer.dst, transfer.packets, Phase::inference, transfer.ready_ps);
+}
+
 uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
   const std::vector<uint32_t>& spikes = network_.spikes(layer);
   const size_t rows = layer == 0 ? network_.inputs() : network_.hidden();
@@ -229,18 +238,24 @@ uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
   const size_t sources = layer == 0 ? 1 : core_count_[0];
   const size_t first = first_core_[layer], count = core_count_[layer];
   for (size_t k = 0; k < count; ++k) core_arrival_[first + k] = start;
-  for (size_t r = 0; r < floorplan_.row_tiles[layer]; ++r) {
-    const auto range = spikes_in_row_tile(spikes, grid, rows, r);
-    const bool active = range.first != range.second;
+  // The mesh grants its links first come, first served in call order, so a layer-step's
+  // transfers are issued in the order they are injected: every tile's spikes (from the I/O
+  // port when the step starts, or from each sender core when it fired), then the tiles'
+  // partial sums as their conversions finish. Issued tile by tile instead, a tile's spikes
+  // would queue behind an earlier tile's partial sums that were injected after them.
+  transfers_.clear();
+  const size_t row_tiles = floorplan_.row_tiles[layer], col_tiles = floorplan_.col_tiles[layer];
+  for (size_t r = 0; r < row_tiles; ++r) {
+    row_spikes_[r] = spikes_in_row_tile(spikes, grid, rows, r);
+    const bool active = row_spikes_[r].first != row_spikes_[r].second;
     for (size_t k = 0; k < count; ++k) core_blocks_[first + k]->active_row_tiles()[r] = active;
     if (!active) continue;
-    for (size_t c = 0; c < floorplan_.col_tiles[layer]; ++c) {
+    for (size_t c = 0; c < col_tiles; ++c) {
       const size_t tile = floorplan_.tile_index(layer, r, c);
-      const TilePlacement& placement = floorplan_.tiles[tile];
-      uint64_t arrived = start;
+      tile_arrival_[tile] = start;
       for (size_t s = 0; s < sources; ++s) {
-        const uint32_t* begin = range.first;
-        const uint32_t* end = range.second;
+        const uint32_t* begin = row_spikes_[r].first;
+        const uint32_t* end = row_spikes_[r].second;
         unsigned router = floorplan_.io_router;
         uint64_t ready = start;
         if (layer == 1) {
@@ -248,23 +263,34 @@ uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
           begin = std::lower_bound(begin, end, static_cast<uint32_t>(sender.begin()));
           end = std::lower_bound(begin, end, static_cast<uint32_t>(sender.end()));
           router = core_routers_[s];
-          ready = fired_[s];
+          ready = std::max(fired_[s], start);
         }
-        if (begin == end) continue;
-        arrived = std::max(arrived, send(router, placement.router, static_cast<uint64_t>(end - begin),
-                                         Phase::inference, std::max(ready, start)));
-      }
-      read_op_.rows_begin = range.first;
-      read_op_.rows_end = range.second;
-      const uint64_t converted = transact(tiles[static_cast<int>(tile)], payload_, read_op_, arrived);
-      // The converted sums go to every core that owns some of the tile's columns.
-      for (size_t i = partial_begin_[tile]; i < partial_begin_[tile + 1]; ++i) {
-        const PartialRoute& to = partial_routes_[i];
-        core_arrival_[to.core] =
-            std::max(core_arrival_[to.core], send(placement.router, to.router, to.packets, Phase::inference, converted));
+        if (begin != end)
+          transfers_.push_back({ready, tile, router, floorplan_.tiles[tile].router, static_cast<uint64_t>(end - begin)});
       }
     }
   }
+  send_in_injection_order();
+  for (const Transfer& spikes_in : transfers_)
+    tile_arrival_[spikes_in.waiter] = std::max(tile_arrival_[spikes_in.waiter], spikes_in.arrival_ps);
+
+  transfers_.clear();
+  for (size_t r = 0; r < row_tiles; ++r) {
+    if (row_spikes_[r].first == row_spikes_[r].second) continue;
+    for (size_t c = 0; c < col_tiles; ++c) {
+      const size_t tile = floorplan_.tile_index(layer, r, c);
+      read_op_.rows_begin = row_spikes_[r].first;
+      read_op_.rows_end = row_spikes_[r].second;
+      const uint64_t converted = transact(tiles[static_cast<int>(tile)], payload_, read_op_, tile_arrival_[tile]);
+      // The converted sums go to every core that owns some of the tile's columns.
+      for (size_t i = partial_begin_[tile]; i < partial_begin_[tile + 1]; ++i)
+        transfers_.push_back({converted, partial_routes_[i].core, floorplan_.tiles[tile].router,
+                              partial_routes_[i].router, partial_routes_[i].packets});
+    }
+  }
+  send_in_injection_order();
+  for (const Transfer& sums_in : transfers_)
+    core_arrival_[sums_in.waiter] = std::max(core_arrival_[sums_in.waiter], sums_in.arrival_ps);
   uint64_t fired = start;
   for (size_t k = 0; k < count; ++k) {
     fired_[first + k] = core_op(first + k, CoreOp::fire, t, core_arrival_[first + k]);

@@ -46,6 +46,7 @@ class ChipTop : public ChipBase {
 
   const ChipDescription& description() const { return description_; }
   const CrossbarTile& tile_block(size_t i) const { return *tile_blocks_[i]; }
+  const SpikeMesh& mesh_block() const { return *mesh_block_; }
 
  private:
   SampleResult simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
@@ -90,6 +91,18 @@ class ChipTop : public ChipBase {
   std::vector<PartialRoute> partial_routes_;
   std::vector<size_t> partial_begin_;
   std::vector<uint64_t> tile_arrival_, core_arrival_, fired_;
+  std::vector<std::pair<const uint32_t*, const uint32_t*>> row_spikes_;  // this layer-step's spikes per row tile
+  // One burst of a layer-step: `ready_ps` its injection; `waiter` the tile (spikes) or the
+  // core (partial sums) whose inputs it brings.
+  struct Transfer {
+    uint64_t ready_ps;
+    size_t waiter;
+    unsigned src, dst;
+    uint64_t packets;
+    uint64_t arrival_ps = 0;
+  };
+  std::vector<Transfer> transfers_;
+  void send_in_injection_order();
   uint64_t layer_done_[2] = {0, 0};
 
   // Optional waveforms: the time step and its spike and pulse counts, from the step's start

@@ -35,6 +35,7 @@ MeshNoc::MeshNoc(const MeshSpec& spec) : spec_(spec) {
                 std::to_string(spec.width) + " x " + std::to_string(spec.height));
   }
   busy_until_ps_.assign(static_cast<size_t>(router_count()) * port_count, 0);
+  last_ready_ps_.assign(busy_until_ps_.size(), 0);
   x_of_.resize(router_count());
   y_of_.resize(router_count());
   for (unsigned id = 0; id < router_count(); ++id) {
@@ -48,7 +49,10 @@ void MeshNoc::router_out_of_range(unsigned id, const char* role) const {
               std::to_string(router_count() - 1) + "]");
 }
 
-void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
+void MeshNoc::reset_time() {
+  std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0);
+  std::fill(last_ready_ps_.begin(), last_ready_ps_.end(), 0);
+}
 
 void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
   check_router(src, "source");

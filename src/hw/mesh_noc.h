@@ -7,9 +7,11 @@
 // spikes over shared links takes longer than one spike, which is what a learning rule that
 // fires many updates at once costs on a real mesh.
 //
-// Resources are granted in call order (first come, first served by call). Callers that
-// route packets in nondecreasing inject time get exact FCFS; out-of-order calls see a
-// conservative (never optimistic) delay.
+// Resources are granted in call order (first come, first served by call). A caller that
+// routes bursts in nondecreasing inject time gets FCFS at every injection; bursts with paths
+// of different lengths that converge on one link or port later are still granted in call
+// order there. Out-of-order grants err conservative (late_injections() counts those at a
+// burst's first link), never optimistic.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -73,6 +75,12 @@ class MeshNoc {
   unsigned router_count() const { return spec_.width * spec_.height; }
   const MeshSpec& spec() const { return spec_; }
   uint64_t packets() const { return packets_; }
+  // Bursts injected onto their first link before a burst that link had already served
+  // arrived there: the caller routed them out of injection order, so they queued behind
+  // traffic that came later, and their delay is conservative. Local deliveries (src == dst)
+  // are not counted: their first resource is the ejection port, where paths of different
+  // lengths converge and call order rules anyway.
+  uint64_t late_injections() const { return late_injections_; }
   uint64_t total_queued_ps() const { return total_queued_ps_; }
 
  private:
@@ -85,14 +93,17 @@ class MeshNoc {
   template <typename Visit>
   void walk(unsigned src, unsigned dst, Visit&& visit) const;
   // Take resource `port` of router `router` at `ready`; returns when the head leaves it.
+  // `injection`: the burst's first link.
   uint64_t take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
-                RouteResult& result);
+                RouteResult& result, bool injection);
 
   MeshSpec spec_;
   // Each router's column and row, so a burst's walk divides nothing (a division per burst
   // was a visible share of the timed mode's time).
   std::vector<uint16_t> x_of_, y_of_;
   std::vector<uint64_t> busy_until_ps_;  // router * port_count + port
+  std::vector<uint64_t> last_ready_ps_;  // the latest arrival each resource has served
+  uint64_t late_injections_ = 0;
   uint64_t packets_ = 0;
   uint64_t total_queued_ps_ = 0;
 };
@@ -115,8 +126,12 @@ void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
 }
 
 inline uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
-                              RouteResult& result) {
-  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
+                              RouteResult& result, bool injection) {
+  const size_t resource = static_cast<size_t>(router) * port_count + port;
+  uint64_t& busy = busy_until_ps_[resource];
+  uint64_t& last_ready = last_ready_ps_[resource];
+  late_injections_ += injection && ready < last_ready;
+  last_ready = std::max(last_ready, ready);
   const uint64_t start = std::max(ready, busy);
   busy = start + packets * spec_.serialization_ps;
   result.queued_ps += start - ready;
@@ -134,14 +149,17 @@ RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint6
     return result;
   }
   uint64_t t = inject_ps;
+  bool first = true;
   walk(src, dst, [&](unsigned router, Port port) {
     const bool horizontal = port == east || port == west;
-    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
+    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result, first);
+    first = false;
     ++(horizontal ? result.east_west_hops : result.north_south_hops);
     on_router(router);
   });
   // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
-  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
+  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result, false) +
+                      (packets - 1) * spec_.serialization_ps;
   on_router(dst);
   result.hops = result.east_west_hops + result.north_south_hops;
   packets_ += packets;
