@@ -130,8 +130,8 @@ uint64_t LearningController::program(const LearnOp& op, uint64_t start_ps) {
 }
 
 // The end of a sample: the prediction, and for a training sample the growth of m from the
-// sample's activity traces (reads and writes of every m that moved).
-// Each grown cell is read and written back in the SRAM of its home tile.
+// sample's activity traces: every cell that moved is read and written back in the SRAM of
+// its home tile, the SRAMs in parallel.
 uint64_t LearningController::end_sample(LearnOp& op, uint64_t start_ps) {
   const LearningRule& rule = network_.rule();
   for (unsigned layer = 0; layer < 2; ++layer)

@@ -103,6 +103,10 @@ void LearningRule::step(const LayerStep& layer_step, WriteBatch& batch) {
   if (tallies_m_reads_ || !m_reads) return;
   share(m_reads, candidates);
   const MetaplasticState& meta = *meta_[layer];
+  if (meta.per_synapse()) {  // every cell is at home in its synapse's tile
+    for (TileWork& tile : work) tile.m_reads = tile.candidates;
+    return;
+  }
   pre_per_home_row_.assign(row_tiles_[layer], 0);
   eligible_per_home_col_.assign(col_tiles_[layer], 0);
   for (uint32_t i : *layer_step.pre_spikes) ++pre_per_home_row_[meta.home_row_tile(i)];

@@ -38,6 +38,7 @@ class MetaplasticState {
   // the store (a kernel that caches what it derives from m still reads m per candidate).
   void count_reads(size_t pre, const uint64_t* per_col_slice);
   size_t cell_count() const { return cells_.cell_count(); }
+  bool per_synapse() const { return pre_block_ == 1 && post_block_ == 1; }
   SlicedState& store() { return cells_; }
   const SlicedState& store() const { return cells_; }
   // Home tiles and column slice of a synapse's cell, by its pre or post neuron alone.

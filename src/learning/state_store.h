@@ -61,15 +61,19 @@ class SlicedState {
   size_t col_begin(size_t c) const { return col_cut_[c]; }
   size_t col_end(size_t c) const { return col_cut_[c + 1]; }
   const Span& span(size_t a, size_t c) const { return spans_[a * col_slices_ + c]; }
+  // The span holding cell (a, b); a store in one column slice skips the lookup.
+  const Span& span_of(size_t a, size_t b) const {
+    return col_slices_ == 1 ? spans_[a] : spans_[a * col_slices_ + col_slice_[b]];
+  }
 
   // One counted word read; the uncounted peek is for reports and the kernels' caches.
   float read(size_t a, size_t b) {
-    const Span& s = span(a, col_slice_[b]);
+    const Span& s = span_of(a, b);
     ++s.slice->reads;
     return s.cells[b - s.first];
   }
   float peek(size_t a, size_t b) const {
-    const Span& s = span(a, col_slice_[b]);
+    const Span& s = span_of(a, b);
     return s.cells[b - s.first];
   }
 
