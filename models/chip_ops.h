@@ -33,7 +33,9 @@ namespace mx {
 // other than zero exists); afterwards it checks that the resolution is 1 ps.
 void set_chip_time_resolution();
 
-inline uint64_t kernel_ps() { return sc_core::sc_time_stamp().value(); }
+// Read from the simulation context inline: sc_time_stamp() is an out-of-line call, and every
+// transaction asks for the kernel time four times.
+inline uint64_t kernel_ps() { return sc_core::sc_get_curr_simcontext()->time_stamp().value(); }
 inline sc_core::sc_time delay_until(uint64_t chip_ps) { return sc_core::sc_time::from_value(chip_ps - kernel_ps()); }
 // The chip time a transaction's delay stands for.
 inline uint64_t chip_ps_of(const sc_core::sc_time& delay) { return kernel_ps() + delay.value(); }

@@ -75,6 +75,8 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
     }
   }
 
+  plan_partial_routes();
+
   // Learning controllers and whom they serve.
   const size_t tile_count = floorplan_.tiles.size();
   controller_of_tile_.assign(tile_count, 0);
@@ -178,6 +180,19 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
   tile_arrival_.resize(tile_count);
 }
 
+void ChipTop::plan_partial_routes() {
+  partial_begin_.assign(1, 0);
+  for (const TilePlacement& placement : floorplan_.tiles) {
+    const size_t first = first_core_[placement.layer];
+    for (size_t k = 0; k < core_count_[placement.layer]; ++k) {
+      const NeuronCore& core = *core_blocks_[first + k];
+      const size_t lo = std::max(core.begin(), placement.col_begin), hi = std::min(core.end(), placement.col_end);
+      if (lo < hi) partial_routes_.push_back({first + k, core_routers_[first + k], context_->costs.partial_sum_packets(hi - lo)});
+    }
+    partial_begin_.push_back(partial_routes_.size());
+  }
+}
+
 void ChipTop::trace_signals(TrackWaves& waves) {
   for (ChipSignal* signal :
        {&step_signal_, &input_spikes_signal_, &hidden_spikes_signal_, &output_spikes_signal_, &pulses_signal_})
@@ -265,14 +280,10 @@ uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
       read_op_.rows_end = range.second;
       const uint64_t converted = transact(tiles[static_cast<int>(tile)], payload_, read_op_, arrived);
       // The converted sums go to every core that owns some of the tile's columns.
-      for (size_t k = 0; k < count; ++k) {
-        const NeuronCore& core = *core_blocks_[first + k];
-        const size_t lo = std::max(core.begin(), placement.col_begin), hi = std::min(core.end(), placement.col_end);
-        if (lo >= hi) continue;
-        core_arrival_[first + k] =
-            std::max(core_arrival_[first + k], send(placement.router, core_routers_[first + k],
-                                                    context_->costs.partial_sum_packets(hi - lo), Phase::inference,
-                                                    converted));
+      for (size_t i = partial_begin_[tile]; i < partial_begin_[tile + 1]; ++i) {
+        const PartialRoute& to = partial_routes_[i];
+        core_arrival_[to.core] =
+            std::max(core_arrival_[to.core], send(placement.router, to.router, to.packets, Phase::inference, converted));
       }
     }
   }

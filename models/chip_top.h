@@ -78,6 +78,17 @@ class ChipTop : public ChipBase {
   MeshOp mesh_op_;
   CoreOp core_op_;
   LearnOp learn_op_;
+  // Where each tile's converted sums go: the cores that own some of its columns, in core
+  // order, with the flits their share takes (tile i's are partial_routes_[partial_begin_[i]
+  // .. partial_begin_[i + 1])). Fixed by the floorplan, so computed once.
+  struct PartialRoute {
+    size_t core;
+    unsigned router;
+    uint64_t packets;
+  };
+  void plan_partial_routes();
+  std::vector<PartialRoute> partial_routes_;
+  std::vector<size_t> partial_begin_;
   std::vector<uint64_t> tile_arrival_, core_arrival_, fired_;
   uint64_t layer_done_[2] = {0, 0};
 

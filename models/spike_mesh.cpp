@@ -37,14 +37,14 @@ void SpikeMesh::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_ti
   if (!op) return;
   const uint64_t inject = chip_ps_of(delay);
   if (!op->packets) return respond(payload, delay, inject);
-  const RouteResult route = noc_.route(op->src, op->dst, inject, op->packets);
-  // Busy time of the mesh: the time its packets spent in it, queueing included.
-  record_.busy_ps += route.arrival_ps - inject;
   // Each router on the path holds one port (a link, or the ejection at the destination) for
   // the burst's serialization; ports of one router used at once count twice, so a gated
   // router's on-time errs long, never short.
-  noc_.path(op->src, op->dst, path_);
-  for (const unsigned router : path_) router_records_[router]->busy_ps += op->packets * noc_.spec().serialization_ps;
+  const uint64_t held_ps = op->packets * noc_.spec().serialization_ps;
+  const RouteResult route = noc_.route(op->src, op->dst, inject, op->packets,
+                                       [&](unsigned router) { router_records_[router]->busy_ps += held_ps; });
+  // Busy time of the mesh: the time its packets spent in it, queueing included.
+  record_.busy_ps += route.arrival_ps - inject;
   // Charged as counted: packet-hops and deliveries at their integer prices.
   const uint64_t east_west = uint64_t{route.east_west_hops} * op->packets;
   const uint64_t north_south = uint64_t{route.north_south_hops} * op->packets;

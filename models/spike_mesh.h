@@ -28,7 +28,6 @@ class SpikeMesh : public sc_core::sc_module {
   BlockRecord& record_;
   // One record per router, busy while a burst holds one of its ports (power.gating).
   std::vector<BlockRecord*> router_records_;
-  std::vector<unsigned> path_;      // the current burst's routers
   uint64_t* hop_counts_[2][2] = {};  // [phase][east-west, north-south] in context.event_counts
   // The ledger's prices of a packet's hop and delivery (chip/area_power.h's event table), so
   // a recost re-prices the recorded hop counts to the attojoule.

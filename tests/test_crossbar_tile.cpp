@@ -13,13 +13,20 @@ using testing_support::Harness;
 
 namespace {
 
+// Two devices per synapse, unit w_max, every other option at its default.
+DeviceOptions two_devices() {
+  DeviceOptions options;
+  options.n_mem = 2;
+  return options;
+}
+
 struct Bench {
   Config config;
   Tech tech = Tech::defaults();
   HwRng rng{HwRngSpec{}, 1};
   ChipContext context{make_chip_costs(config, tech, rng, 2, 1, 1)};
   Rng init{4};
-  SynapseArray array{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  SynapseArray array{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), two_devices(), init};
   Adc adc{AdcSpec{6, 4.0}};
   TilePlacement placement;
   std::unique_ptr<CrossbarTile> tile;
@@ -96,7 +103,7 @@ TEST(CrossbarTile, MoreWriteDriversTakePulsesAtOnceAndABudgetHoldsThemBack) {
   HwRng rng{HwRngSpec{}, 1};
   ChipContext context{make_chip_costs(config, tech, rng, 2, 1, 1)};
   Rng init{4};
-  SynapseArray array{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  SynapseArray array{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), two_devices(), init};
   Adc adc{AdcSpec{6, 4.0}};
   TilePlacement placement;
   placement.row_end = 10, placement.col_end = 6;
@@ -141,7 +148,7 @@ TEST(CrossbarTile, AVerifiedWriteChargesEveryPulseAndReadAndHoldsTheDriver) {
   EXPECT_EQ(done, pulses * c.pulse_ps + reads * c.verify_ps);
   // The functional kernel on the same devices and stream lands them in the same state.
   Rng init{4}, rng(9);
-  SynapseArray same{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), DeviceOptions{2, 1.0}, init};
+  SynapseArray same{10, 6, LevelTable::generate(8, 10, 100, 0.05, true), two_devices(), init};
   LearningActivity functional;
   for (const WriteMove& move : moves) apply_pulse(same, move, 1, verify, rng, functional);
   for (const WriteMove& move : moves)

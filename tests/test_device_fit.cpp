@@ -34,7 +34,9 @@ TEST(DeviceFit, TheShippedExampleGivesBackTheDefaultTable) {
   ASSERT_EQ(fit.table.size(), truth.size());
   for (size_t i = 0; i < truth.size(); ++i) {
     EXPECT_NEAR(fit.table[i].r_ohm, truth[i].r_ohm, 0.03 * truth[i].r_ohm) << i;
-    if (i < truth.size() / 2) EXPECT_NEAR(fit.table[i].r_std_ohm, truth[i].r_std_ohm, 0.4 * truth[i].r_std_ohm) << i;
+    if (i < truth.size() / 2) {
+      EXPECT_NEAR(fit.table[i].r_std_ohm, truth[i].r_std_ohm, 0.4 * truth[i].r_std_ohm) << i;
+    }
   }
   // The generator redraws every pulse from the level's distribution: the spread is
   // cycle-to-cycle, and the device-to-device part comes out small beside it.

@@ -95,9 +95,13 @@ class SynapseArray {
   // the next call, so the calls add up to the tally rounded down once, whatever the order
   // and size of the reads.
   uint64_t take_read_microsiemens() const {
-    const uint64_t total = tally_.microsiemens();
-    const uint64_t taken = total - charged_us_;
-    charged_us_ = total;
+    // Only what was read since the last call is divided: it fits 64 bits for any read a tile
+    // makes, where the whole 128-bit tally would need a slow 128-bit division per read.
+    const __int128 unread = tally_.conductance - charged_units_;
+    const uint64_t taken = unread <= static_cast<__int128>(UINT64_MAX)
+                               ? static_cast<uint64_t>(unread) / ReadTally::kUnitsPerMicrosiemens
+                               : static_cast<uint64_t>(unread / ReadTally::kUnitsPerMicrosiemens);
+    charged_units_ += static_cast<__int128>(taken) * ReadTally::kUnitsPerMicrosiemens;
     return taken;
   }
 
@@ -158,7 +162,7 @@ class SynapseArray {
   std::vector<int64_t> row_tile_units_;   // per row and column tile: sum of g_units_
   mutable std::vector<uint32_t> reads_;   // read noise only: inference reads per synapse
   mutable ReadTally tally_;
-  mutable uint64_t charged_us_ = 0;  // the tally's µS already taken by take_read_microsiemens
+  mutable __int128 charged_units_ = 0;  // the tally's whole µS already taken by take_read_microsiemens, in tally units
 };
 
 }  // namespace mx

@@ -35,65 +35,20 @@ MeshNoc::MeshNoc(const MeshSpec& spec) : spec_(spec) {
                 std::to_string(spec.width) + " x " + std::to_string(spec.height));
   }
   busy_until_ps_.assign(static_cast<size_t>(router_count()) * port_count, 0);
+  x_of_.resize(router_count());
+  y_of_.resize(router_count());
+  for (unsigned id = 0; id < router_count(); ++id) {
+    x_of_[id] = static_cast<uint16_t>(id % spec.width);
+    y_of_[id] = static_cast<uint16_t>(id / spec.width);
+  }
 }
 
-void MeshNoc::check_router(unsigned id, const char* role) const {
-  if (id >= router_count()) {
-    throw Error(std::string("mesh: ") + role + " router " + std::to_string(id) + " out of range [0, " +
-                std::to_string(router_count() - 1) + "]");
-  }
+void MeshNoc::router_out_of_range(unsigned id, const char* role) const {
+  throw Error(std::string("mesh: ") + role + " router " + std::to_string(id) + " out of range [0, " +
+              std::to_string(router_count() - 1) + "]");
 }
 
 void MeshNoc::reset_time() { std::fill(busy_until_ps_.begin(), busy_until_ps_.end(), 0); }
-
-uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
-                       RouteResult& result) {
-  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
-  const uint64_t start = std::max(ready, busy);
-  busy = start + packets * spec_.serialization_ps;
-  result.queued_ps += start - ready;
-  result.energy_pj += cost.energy_pj * static_cast<double>(packets);
-  return start + cost.latency_ps;
-}
-
-template <typename Visit>
-void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
-  unsigned x = src % spec_.width, y = src / spec_.width;
-  const unsigned dst_x = dst % spec_.width, dst_y = dst / spec_.width;
-  // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
-  while (x != dst_x) {
-    const Port port = dst_x > x ? east : west;
-    visit(y * spec_.width + x, port);
-    x = port == east ? x + 1 : x - 1;
-  }
-  while (y != dst_y) {
-    const Port port = dst_y > y ? south : north;
-    visit(y * spec_.width + x, port);
-    y = port == south ? y + 1 : y - 1;
-  }
-}
-
-RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets) {
-  check_router(src, "source");
-  check_router(dst, "destination");
-  RouteResult result;
-  if (packets == 0) {
-    result.arrival_ps = inject_ps;
-    return result;
-  }
-  uint64_t t = inject_ps;
-  walk(src, dst, [&](unsigned router, Port port) {
-    const bool horizontal = port == east || port == west;
-    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
-    ++(horizontal ? result.east_west_hops : result.north_south_hops);
-  });
-  // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
-  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
-  result.hops = result.east_west_hops + result.north_south_hops;
-  packets_ += packets;
-  total_queued_ps_ += result.queued_ps;
-  return result;
-}
 
 void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
   check_router(src, "source");

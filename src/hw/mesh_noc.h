@@ -10,6 +10,7 @@
 // Resources are granted in call order (first come, first served by call). Callers that
 // route packets in nondecreasing inject time get exact FCFS; out-of-order calls see a
 // conservative (never optimistic) delay.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -50,7 +51,13 @@ class MeshNoc {
   // A burst of `packets` packets from src to dst injected at inject_ps: each link and the
   // ejection port are held packets x serialization, energy is paid per packet, and the
   // result's arrival is the last packet's.
-  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1);
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets = 1) {
+    return route(src, dst, inject_ps, packets, [](unsigned) {});
+  }
+  // The same, calling on_router(router) for each router the burst holds a port of, in path
+  // order (the routers of path()), so a caller that keeps per-router records walks once.
+  template <typename OnRouter>
+  RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets, OnRouter&& on_router);
   // Routers visited from src to dst inclusive, into `routers` (cleared first; a caller on
   // the per-burst path keeps one buffer, so routing allocates nothing).
   void path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const;
@@ -70,7 +77,10 @@ class MeshNoc {
 
  private:
   enum Port : unsigned { east, west, south, north, eject, port_count };
-  void check_router(unsigned id, const char* role) const;
+  void check_router(unsigned id, const char* role) const {
+    if (id >= router_count()) router_out_of_range(id, role);
+  }
+  [[noreturn]] void router_out_of_range(unsigned id, const char* role) const;
   // Calls visit(router, port) for each link of the XY route from src to dst, in order.
   template <typename Visit>
   void walk(unsigned src, unsigned dst, Visit&& visit) const;
@@ -79,9 +89,64 @@ class MeshNoc {
                 RouteResult& result);
 
   MeshSpec spec_;
+  // Each router's column and row, so a burst's walk divides nothing (a division per burst
+  // was a visible share of the timed mode's time).
+  std::vector<uint16_t> x_of_, y_of_;
   std::vector<uint64_t> busy_until_ps_;  // router * port_count + port
   uint64_t packets_ = 0;
   uint64_t total_queued_ps_ = 0;
 };
+
+template <typename Visit>
+void MeshNoc::walk(unsigned src, unsigned dst, Visit&& visit) const {
+  unsigned x = x_of_[src], y = y_of_[src];
+  const unsigned dst_x = x_of_[dst], dst_y = y_of_[dst];
+  // X first, then Y: deadlock-free on a mesh, and every packet of a pair takes one path.
+  while (x != dst_x) {
+    const Port port = dst_x > x ? east : west;
+    visit(y * spec_.width + x, port);
+    x = port == east ? x + 1 : x - 1;
+  }
+  while (y != dst_y) {
+    const Port port = dst_y > y ? south : north;
+    visit(y * spec_.width + x, port);
+    y = port == south ? y + 1 : y - 1;
+  }
+}
+
+inline uint64_t MeshNoc::take(unsigned router, Port port, uint64_t ready, const HopCost& cost, uint64_t packets,
+                              RouteResult& result) {
+  uint64_t& busy = busy_until_ps_[static_cast<size_t>(router) * port_count + port];
+  const uint64_t start = std::max(ready, busy);
+  busy = start + packets * spec_.serialization_ps;
+  result.queued_ps += start - ready;
+  result.energy_pj += cost.energy_pj * static_cast<double>(packets);
+  return start + cost.latency_ps;
+}
+
+template <typename OnRouter>
+RouteResult MeshNoc::route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets, OnRouter&& on_router) {
+  check_router(src, "source");
+  check_router(dst, "destination");
+  RouteResult result;
+  if (packets == 0) {
+    result.arrival_ps = inject_ps;
+    return result;
+  }
+  uint64_t t = inject_ps;
+  walk(src, dst, [&](unsigned router, Port port) {
+    const bool horizontal = port == east || port == west;
+    t = take(router, port, t, horizontal ? spec_.east_west : spec_.north_south, packets, result);
+    ++(horizontal ? result.east_west_hops : result.north_south_hops);
+    on_router(router);
+  });
+  // A burst is pipelined behind its head: the last packet arrives one slot per packet later.
+  result.arrival_ps = take(dst, eject, t, spec_.local, packets, result) + (packets - 1) * spec_.serialization_ps;
+  on_router(dst);
+  result.hops = result.east_west_hops + result.north_south_hops;
+  packets_ += packets;
+  total_queued_ps_ += result.queued_ps;
+  return result;
+}
 
 }  // namespace mx
