@@ -123,6 +123,8 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
                   (rng_per_tile ? "tile" : "controller") + "\")");
     for (size_t i = 0; i < rng_blocks_.size(); ++i) rng_blocks_[i]->hold(*gates, i);
   }
+  // The controllers' SRAMs first (every controller reaches every m SRAM: a grown cell is
+  // written at its home), then the slices of the rule's state they hold, then the controllers.
   for (size_t k = 0; k < served.size(); ++k) {
     const std::string suffix = served.size() > 1 ? "_" + std::to_string(k) : "";
     m_sram_blocks_.push_back(
@@ -137,14 +139,34 @@ ChipTop::ChipTop(sc_core::sc_module_name name, const Config& config, SpikingNetw
           layer_controllers_[layer].end())
         layer_controllers_[layer].push_back(k);
     }
+  }
+  // A store split per tile lends tile t's slice to t's controller's SRAM; a whole-layer one
+  // lends its one slice to the layer's controller's.
+  LearningRule& rule = network.rule();
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    const size_t first = floorplan_.first_tile[layer], count = floorplan_.row_tiles[layer] * floorplan_.col_tiles[layer];
+    auto lend = [&](SlicedState* store, std::vector<std::unique_ptr<SramBank>>& blocks, const char* what) {
+      if (!store) return;
+      if (store->slices() != 1 && store->slices() != count)
+        throw Error(std::string("chip: the rule's ") + what + " of layer " + std::to_string(layer) + " is in " +
+                    std::to_string(store->slices()) + " slices for " + std::to_string(count) + " tiles");
+      for (size_t s = 0; s < store->slices(); ++s)
+        blocks[store->slices() == 1 ? layer_controllers_[layer].front() : controller_of_tile_[first + s]]->hold(*store,
+                                                                                                                 s);
+    };
+    lend(rule.m_store(layer), m_sram_blocks_, "m");
+    lend(rule.accumulator_store(layer), acc_sram_blocks_, "accumulators");
+  }
+  for (size_t k = 0; k < served.size(); ++k) {
+    const std::string suffix = served.size() > 1 ? "_" + std::to_string(k) : "";
     controller_blocks_.push_back(std::make_unique<LearningController>(
         ("learning_controller" + suffix).c_str(), network, floorplan_, context, served[k], routers[k], rng_per_tile,
-        layers[k]));
+        layers[k], k, controller_of_tile_));
     LearningController& controller = *controller_blocks_.back();
     controllers.bind(controller.in);
     for (auto& rng : rng_blocks_) controller.rng.bind(rng->in);
-    controller.m_sram.bind(m_sram_blocks_.back()->in);
-    controller.acc_sram.bind(acc_sram_blocks_.back()->in);
+    for (auto& m : m_sram_blocks_) controller.m_sram.bind(m->in);
+    controller.acc_sram.bind(acc_sram_blocks_[k]->in);
     controller.mesh.bind(mesh_block_->in);
     for (size_t i = 0; i < tile_count; ++i) {
       if (bind_prog) bind_prog(controller, i, *tile_blocks_[i]);
@@ -311,6 +333,8 @@ uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
     done = std::max(done, learn_op(mine[k], learn_op_, start));
   }
   for (const auto& rng : rng_blocks_) rng->check_served_all();
+  for (const auto* blocks : {&m_sram_blocks_, &acc_sram_blocks_})
+    for (const auto& sram : *blocks) sram->check_served_all();
   const WriteBatch& batch = network_.write_batch(layer);
   if (batch.moves.empty()) return done;
   // The pulses in the rule's order, a run of consecutive moves on one tile per transaction,

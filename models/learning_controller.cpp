@@ -20,7 +20,8 @@ LearningController::LearningController(sc_core::sc_module_name name, SpikingNetw
 
 LearningController::LearningController(sc_core::sc_module_name name, SpikingNetwork& network,
                                        const Floorplan& floorplan, ChipContext& context, std::vector<size_t> tiles,
-                                       unsigned router, bool rng_per_tile, int layer)
+                                       unsigned router, bool rng_per_tile, int layer, size_t own_m_sram,
+                                       std::vector<size_t> m_sram_of_tile)
     : sc_module(name),
       in("in"),
       rng("rng"),
@@ -34,7 +35,10 @@ LearningController::LearningController(sc_core::sc_module_name name, SpikingNetw
       record_(context.add_block(this->name(), "learning_controller", layer)),
       tiles_(std::move(tiles)),
       router_(router),
-      rng_per_tile_(rng_per_tile) {
+      rng_per_tile_(rng_per_tile),
+      own_m_sram_(own_m_sram),
+      m_sram_of_tile_(std::move(m_sram_of_tile)) {
+  if (m_sram_of_tile_.empty()) m_sram_of_tile_.assign(floorplan_.tiles.size(), 0);
   in.register_b_transport(this, &LearningController::transport);
   datapath_.attach(&record_);
   track_ = context_.timeline.track(std::string("controller ") + basename());
@@ -42,8 +46,9 @@ LearningController::LearningController(sc_core::sc_module_name name, SpikingNetw
   meta_name_ = context_.timeline.name("grow m");
 }
 
-uint64_t LearningController::sram(tlm_utils::simple_initiator_socket<LearningController>& socket,
-                                  uint64_t accesses, uint64_t read_bits, uint64_t write_bits, uint64_t start_ps) {
+template <typename Socket>
+uint64_t LearningController::sram(Socket&& socket, uint64_t accesses, uint64_t read_bits, uint64_t write_bits,
+                                  uint64_t start_ps) {
   if (!accesses) return start_ps;
   sram_op_.accesses = accesses;
   sram_op_.read_bits = read_bits;
@@ -67,10 +72,12 @@ uint64_t LearningController::decide(unsigned layer, bool run_rule, uint64_t star
     mine.acc_updates += w.acc_updates;
     mine.draws += w.draws;
   }
-  if (!mine.candidates) return start_ps;
+  // A tile without candidates may still be home to the m other tiles' candidates read.
+  if (!mine.candidates && !mine.m_reads) return start_ps;
   const ChipCosts& c = context_.costs;
   // m of every candidate first: p_update = exp(-m |W|) needs W only where m > 0.
-  const uint64_t m_ready = sram(m_sram, mine.m_reads, mine.m_reads * c.m_bits, 0, start_ps);
+  const uint64_t m_ready = sram(m_sram[static_cast<int>(own_m_sram_)], mine.m_reads, mine.m_reads * c.m_bits, 0,
+                                start_ps);
   uint64_t operands = m_ready;
   uint64_t draws_ready = start_ps;
   for (size_t tile : tiles_) {
@@ -123,14 +130,27 @@ uint64_t LearningController::program(const LearnOp& op, uint64_t start_ps) {
 }
 
 // The end of a sample: the prediction, and for a training sample the growth of m from the
-// sample's activity traces (reads and writes of every m that moved).
+// sample's activity traces: every cell that moved is read and written back in the SRAM of
+// its home tile, the SRAMs in parallel.
 uint64_t LearningController::end_sample(LearnOp& op, uint64_t start_ps) {
-  const LearningActivity before = network_.rule().activity();
+  const LearningRule& rule = network_.rule();
+  for (unsigned layer = 0; layer < 2; ++layer)
+    if (const MetaplasticState* meta = rule.meta(layer)) grown_before_[layer] = meta->grown();
   *op.result = network_.end_sample();
-  const LearningActivity& now = network_.rule().activity();
+  growth_per_sram_.assign(m_sram.size(), 0);
+  for (unsigned layer = 0; layer < 2; ++layer) {
+    const MetaplasticState* meta = rule.meta(layer);
+    if (!meta) continue;
+    const std::vector<uint64_t>& grown = meta->grown();
+    for (size_t t = 0; t < grown.size(); ++t)
+      growth_per_sram_[m_sram_of_tile_[floorplan_.first_tile[layer] + t]] += grown[t] - grown_before_[layer][t];
+  }
   const ChipCosts& c = context_.costs;
-  const uint64_t reads = now.m_reads - before.m_reads, writes = now.m_writes - before.m_writes;
-  const uint64_t done = sram(m_sram, reads + writes, reads * c.m_bits, writes * c.m_bits, start_ps);
+  uint64_t done = start_ps;
+  for (size_t k = 0; k < growth_per_sram_.size(); ++k) {
+    const uint64_t cells = growth_per_sram_[k];
+    done = std::max(done, sram(m_sram[static_cast<int>(k)], 2 * cells, cells * c.m_bits, cells * c.m_bits, start_ps));
+  }
   context_.slice(track_, meta_name_, start_ps, done);
   return done;
 }

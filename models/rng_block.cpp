@@ -62,9 +62,40 @@ SramBank::SramBank(sc_core::sc_module_name name, ComponentId component, ChipCont
   access_name_ = context_.timeline.name("access");
 }
 
-void SramBank::transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+SramBank::~SramBank() {
+  for (Held& held : held_) held.store->restore(held.index, std::move(held.slice));
+}
+
+void SramBank::hold(SlicedState& store, size_t index) {
+  std::unique_ptr<StateSlice> slice = store.release(index);
+  const uint64_t seen = slice->accesses();
+  held_.push_back({&store, index, std::move(slice), seen});
+}
+
+uint64_t SramBank::seen() const {
+  uint64_t seen = 0;
+  for (const Held& held : held_) seen += held.slice->accesses() - held.seen_before;
+  return seen;
+}
+
+void SramBank::check_served_all() const {
+  if (!mismatch_.empty()) throw Error(mismatch_);
+  const uint64_t saw = seen();
+  if (saw != accesses_)
+    throw Error(std::string("chip: ") + name() + " was sent " + std::to_string(accesses_) +
+                " accesses, its slices saw " + std::to_string(saw));
+}
+
+void SramBank::transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const SramOp* op = request_of<SramOp>(payload);
   if (!op) return;
+  accesses_ += op->accesses;
+  // The kernel has made a request's accesses before the controller sends it. A mismatch is
+  // kept for check_served_all() rather than thrown here, out of the middle of a transaction.
+  if (!held_.empty() && mismatch_.empty() && seen() != accesses_)
+    mismatch_ = std::string("chip: ") + name() + " was sent " + std::to_string(accesses_) +
+                " accesses by its request at " + std::to_string(chip_ps_of(delay)) + " ps, its slices saw " +
+                std::to_string(seen());
   const ChipCosts& c = context_.costs;
   const uint64_t ready = chip_ps_of(delay);
   const int64_t energy = c.sram_read_bit_aj * static_cast<int64_t>(op->read_bits) +

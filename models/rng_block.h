@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "learning/gate_bank.h"
+#include "learning/state_store.h"
 #include "models/chip_context.h"
 #include "models/chip_ops.h"
 
@@ -50,15 +51,42 @@ class RngBlock : public sc_core::sc_module {
 // An SRAM of the controller (metaplasticity variables m, or grad_acc's accumulators). A
 // request's accesses are spread over the banks in bank order (the controller walks
 // consecutive words); each bank takes one access per access time.
+//
+// The bank holds the words: hold() takes a slice of the rule's store (learning/
+// state_store.h; one per layer it serves, or its tile's) for the block's lifetime and gives
+// it back when the chip is torn down. The rule's kernel reads and writes the words through
+// the store while it decides (in both modes, so both run the same maths), and the bank
+// serves the controller's requests for them in time and energy. It checks that the
+// accesses it was sent are the reads and writes its slices saw: on every request (the
+// sample's m growth included), reported by check_served_all(), which the sequencer calls
+// after each layer-step and which also compares the totals then.
 class SramBank : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<SramBank> in;
+  tlm_utils::multi_passthrough_target_socket<SramBank> in;  // every controller that reaches its words
   SramBank(sc_core::sc_module_name name, ComponentId component, ChipContext& context, unsigned banks = 1,
            int layer = -1);
+  ~SramBank() override;
   unsigned banks() const { return static_cast<unsigned>(banks_.size()); }
+  // Takes slice `index` of `store` for the block's lifetime (the store outlives the chip).
+  void hold(SlicedState& store, size_t index);
+  size_t slices_held() const { return held_.size(); }
+  uint64_t accesses() const { return accesses_; }
+  // Throws unless the block was sent exactly the accesses its slices saw since it took them,
+  // now and at each request.
+  void check_served_all() const;
 
  private:
-  void transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  struct Held {
+    SlicedState* store;
+    size_t index;
+    std::unique_ptr<StateSlice> slice;
+    uint64_t seen_before;  // the slice's accesses when the block took it
+  };
+  void transport(int from, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  uint64_t seen() const;
+  std::vector<Held> held_;
+  uint64_t accesses_ = 0;
+  std::string mismatch_;  // the first request that found its slices elsewhere
   ComponentId component_;
   ChipContext& context_;
   BlockRecord& record_;

@@ -12,8 +12,8 @@ GradientAccumulation::GradientAccumulation(const GradAccParams& params, size_t i
   const size_t pre[2] = {inputs, hidden};
   posts_[0] = hidden, posts_[1] = outputs;
   for (unsigned layer = 0; layer < 2; ++layer) {
-    meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], posts_[layer], params_.meta[layer]));
-    accumulator_[layer].assign(pre[layer] * posts_[layer], 0.0f);
+    meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], posts_[layer], params_.meta[layer], params_.state));
+    accumulator_[layer] = std::make_unique<SlicedState>(pre[layer], posts_[layer], 1, 1, params_.state, 0.0f);
     row_touched_[layer].assign(pre[layer], 0);
     p_cache_[layer].assign(pre[layer] * posts_[layer], 1.0f);  // m starts at 0
   }
@@ -51,12 +51,18 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
   const EligibilityParams& e = params_.eligibility[layer];
   const size_t posts = posts_[layer];
   coefficient_.assign(posts, 0.0f);
+  SlicedState& acc = *accumulator_[layer];
+  MetaplasticState& meta = *meta_[layer];
+  eligible_acc_.assign(acc.col_slices(), 0);
+  eligible_m_.assign(meta.store().col_slices(), 0);
   size_t eligible = 0;
   for (size_t j = 0; j < posts; ++j) {
     const float current = step.post_current[j];
     if (std::fabs(step.u[j]) > e.u_th && current > e.i_min && current < e.i_max) {
       coefficient_[j] = -params_.lr[layer] * step.u[j];
       ++eligible;
+      ++eligible_acc_[acc.col_slice_of(j)];
+      ++eligible_m_[meta.col_slice_of(j)];
       note_eligible(layer, static_cast<uint32_t>(j));
     }
   }
@@ -68,16 +74,24 @@ void GradientAccumulation::on_step(const LayerStep& step, WriteBatch& batch) {
   activity_.m_reads += eligible * pre_spikes.size();
 
   const float threshold = params_.a_th[layer];
+  const float* p_row = p_cache_[layer].data();
   for (uint32_t i : pre_spikes) {
     if (!row_touched_[layer][i]) row_touched_[layer][i] = 1, touched_[layer].push_back(i);
-    float* a = &accumulator_[layer][i * posts];
-    // Crossings are rare and found in a second pass.
-    if (!accumulate_row(a, coefficient_.data(), &p_cache_[layer][i * posts], posts, threshold)) continue;
-    for (size_t j = 0; j < posts; ++j)
-      if (std::fabs(a[j]) >= threshold) {
-        batch.moves.push_back({i, static_cast<uint32_t>(j), static_cast<int8_t>(a[j] > 0 ? 1 : -1)});
-        a[j] = 0.0f;
-      }
+    meta.count_reads(i, eligible_m_.data());
+    for (size_t c = 0; c < acc.col_slices(); ++c) {
+      const SlicedState::Span& span = acc.span(i, c);
+      const size_t lo = acc.col_begin(c), n = acc.col_end(c) - lo;
+      span.slice->reads += eligible_acc_[c];
+      span.slice->writes += eligible_acc_[c];
+      float* a = span.cells;
+      // Crossings are rare and found in a second pass.
+      if (!accumulate_row(a, coefficient_.data() + lo, p_row + i * posts + lo, n, threshold)) continue;
+      for (size_t j = 0; j < n; ++j)
+        if (std::fabs(a[j]) >= threshold) {
+          batch.moves.push_back({i, static_cast<uint32_t>(lo + j), static_cast<int8_t>(a[j] > 0 ? 1 : -1)});
+          a[j] = 0.0f;
+        }
+    }
   }
   if (batch.moves.empty()) return;
   // The scripts program device counter % n_mem and then advance the counter, so the first
@@ -93,8 +107,9 @@ void GradientAccumulation::end_sample(unsigned layer, const std::vector<float>& 
                                       const std::vector<uint32_t>& pre_active, const std::vector<float>& post_trace,
                                       const std::vector<uint32_t>& post_active) {
   // The next sample starts from fresh accumulators, as the scripts recreate them per sample.
+  SlicedState& acc = *accumulator_[layer];
   for (uint32_t i : touched_[layer]) {
-    std::fill_n(&accumulator_[layer][i * posts_[layer]], posts_[layer], 0.0f);
+    for (size_t c = 0; c < acc.col_slices(); ++c) std::fill_n(acc.span(i, c).cells, acc.col_end(c) - acc.col_begin(c), 0.0f);
     row_touched_[layer][i] = 0;
   }
   touched_[layer].clear();

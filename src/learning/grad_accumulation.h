@@ -8,6 +8,14 @@
 // sample, so what did not reach a_th within a sample is dropped rather than carried into the
 // next one (carrying it multiplies writes, and with them forgetting). The device a layer's
 // crossings program starts at device 0 and advances once per layer-step with a crossing.
+// The accumulators live in a SlicedState (one slice per tile, or per layer; learning/
+// state_store.h): each candidate's read-modify-write is one read and one write of its
+// slice. The kernel adds c * p over whole row segments (c = 0 off the eligible posts) so it
+// vectorises, but counts only the candidates' words, which is what the SRAM is asked for.
+// Clearing them at the sample's end is the array's reset, not word accesses: neither timed
+// nor charged. p = exp(-m |W|) is cached per synapse from uncounted peeks of m; the chip is
+// charged (and the m slices count) one m read per accumulator update, as if it read m there.
+#include <memory>
 #include <vector>
 
 #include "learning/learning_rule.h"
@@ -19,6 +27,7 @@ struct GradAccParams {
   MetaplasticParams meta[2];
   float lr[2] = {0.7f, 0.007f};
   float a_th[2] = {0.8f, 0.06f};
+  StateLayout state;  // how m and the accumulators are sliced
 };
 
 class GradientAccumulation : public LearningRule {
@@ -33,9 +42,8 @@ class GradientAccumulation : public LearningRule {
 
   // The run's synapse arrays, so p = exp(-m |W|) can be cached per synapse.
   void bind(unsigned layer, const SynapseArray* array) { arrays_[layer] = array; }
-  float accumulator(unsigned layer, uint32_t pre, uint32_t post) const {
-    return accumulator_[layer][pre * posts_[layer] + post];
-  }
+  float accumulator(unsigned layer, uint32_t pre, uint32_t post) const { return accumulator_[layer]->peek(pre, post); }
+  SlicedState* accumulator_store(unsigned layer) override { return accumulator_[layer].get(); }
 
  private:
   void refresh_p(unsigned layer, uint32_t pre, uint32_t post);
@@ -43,13 +51,15 @@ class GradientAccumulation : public LearningRule {
   GradAccParams params_;
   size_t posts_[2];
   const SynapseArray* arrays_[2] = {nullptr, nullptr};
-  std::vector<float> accumulator_[2];
+  std::unique_ptr<SlicedState> accumulator_[2];
   // Rows (pre-neurons) accumulated into during this sample, so clearing is O(touched).
   std::vector<uint32_t> touched_[2];
   std::vector<uint8_t> row_touched_[2];
   uint64_t next_device_[2] = {0, 0};
   std::vector<float> p_cache_[2];  // exp(-m |W|), refreshed when m or W changes
   std::vector<float> coefficient_;  // -lr U per post-neuron this step (0 when not eligible)
+  // Eligible posts per column slice of the accumulators and of m, this layer-step.
+  std::vector<uint64_t> eligible_acc_, eligible_m_;
 };
 
 }  // namespace mx

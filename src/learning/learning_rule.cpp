@@ -57,6 +57,9 @@ void LearningRule::track_tiles(const TileGrid& grid, const size_t rows[2], const
     row_tiles_[layer] = grid.row_tiles(rows[layer]);
     col_tiles_[layer] = grid.col_tiles(cols[layer]);
     tile_work_[layer].assign(row_tiles_[layer] * col_tiles_[layer], TileWork{});
+    if (layer < meta_.size() && (meta_[layer]->store().row_tiles() != row_tiles_[layer] ||
+                                 meta_[layer]->store().col_tiles() != col_tiles_[layer]))
+      throw Error(name() + ": the rule's m is laid out on another tile grid than the chip's");
   }
 }
 
@@ -93,9 +96,24 @@ void LearningRule::step(const LayerStep& layer_step, WriteBatch& batch) {
       tile.p_evaluations = share(activity_.p_evaluations - before.p_evaluations, tile.candidates);
       tile.acc_updates = share(activity_.acc_updates - before.acc_updates, tile.candidates);
     }
-  // m reads: one per p lookup (prob_meta) or per accumulator update (grad_acc).
+  // m reads: one per p lookup (prob_meta) or per accumulator update (grad_acc), of the cell
+  // covering the candidate, counted at its home: the candidates' product again, by the home
+  // row tile of each spiking pre and the home column tile of each eligible post.
   const uint64_t m_reads = activity_.m_reads - before.m_reads;
-  for (TileWork& tile : work) tile.m_reads = share(m_reads, tile.candidates);
+  if (tallies_m_reads_ || !m_reads) return;
+  share(m_reads, candidates);
+  const MetaplasticState& meta = *meta_[layer];
+  if (meta.per_synapse()) {  // every cell is at home in its synapse's tile
+    for (TileWork& tile : work) tile.m_reads = tile.candidates;
+    return;
+  }
+  pre_per_home_row_.assign(row_tiles_[layer], 0);
+  eligible_per_home_col_.assign(col_tiles_[layer], 0);
+  for (uint32_t i : *layer_step.pre_spikes) ++pre_per_home_row_[meta.home_row_tile(i)];
+  for (uint32_t j : eligible_posts_[layer]) ++eligible_per_home_col_[meta.home_col_tile(j)];
+  for (size_t r = 0; r < row_tiles_[layer]; ++r)
+    for (size_t c = 0; c < col_tiles_[layer]; ++c)
+      work[r * col_tiles_[layer] + c].m_reads = pre_per_home_row_[r] * eligible_per_home_col_[c];
 }
 
 void LearningRule::finish_batch(const SynapseArray& array, WriteBatch& batch) {
@@ -147,6 +165,11 @@ std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t in
     meta[layer].sharing = parse_m_sharing(config.get_string("rule.m_sharing"));
     meta[layer].module_pre = config.get_uint(layer == 0 ? "rule.module_inputs" : "rule.module_hidden");
   }
+  // The state is sliced as the chip's SRAMs hold it, in both modes, so both run one layout.
+  StateLayout layout;
+  layout.grid.tile_rows = config.get_uint("tile.rows");
+  layout.grid.tile_cols = config.get_uint("tile.cols");
+  layout.per_tile = config.get_string("chip.controllers") == "tile";
   if (eligibility[0].i_min >= eligibility[0].i_max)
     throw Error(config.origin() + ": 'rule.i_min' must be below 'rule.i_max'");
 
@@ -159,6 +182,7 @@ std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t in
       params.lr[layer] = static_cast<float>(config.get_double(std::string("rule.lr_") + layer_key[layer]));
       params.a_th[layer] = static_cast<float>(config.get_double(std::string("rule.a_th_") + layer_key[layer]));
     }
+    params.state = layout;
     return std::make_unique<GradientAccumulation>(params, inputs, hidden, outputs);
   }
   ProbMetaParams params;
@@ -175,8 +199,8 @@ std::unique_ptr<LearningRule> make_learning_rule(const Config& config, size_t in
     params.meta[layer] = meta[layer];
   }
   params.gate_per_tile = config.get_string("chip.rngs") == "tile";
-  params.grid.tile_rows = config.get_uint("tile.rows");
-  params.grid.tile_cols = config.get_uint("tile.cols");
+  params.state = layout;
+  params.grid = layout.grid;
   params.rows[0] = inputs, params.rows[1] = hidden;
   params.cols[0] = hidden, params.cols[1] = outputs;
   return std::make_unique<ProbMetaplasticity>(params, inputs, hidden, outputs, seed);

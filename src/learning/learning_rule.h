@@ -51,6 +51,9 @@ struct LearningActivity {
 // What one layer-step asked of one tile's synapses, for a chip that splits the controller's
 // work by tile. Filled only when a chip asks for it (track_tiles), so the functional mode
 // pays nothing.
+// m_reads are by the home of the cell read (the tile whose slice holds it, metaplastic_state.h),
+// so with a shared m a tile's SRAM serves reads of other tiles' candidates; the rest are by
+// the tile of the candidate's synapse.
 struct TileWork {
   uint64_t candidates = 0, p_evaluations = 0, weight_reads = 0, m_reads = 0, acc_updates = 0, draws = 0;
 };
@@ -86,6 +89,10 @@ class LearningRule {
   // The generators the rule's gate draws from, for a chip whose RNG blocks hold them; null
   // for rules that draw nothing.
   virtual GateBank* gates() { return nullptr; }
+  // The stores the chip's SRAMs hold: m of a layer (null if the rule keeps none) and the
+  // accumulators of a layer (null for rules without).
+  SlicedState* m_store(unsigned layer) { return layer < meta_.size() ? &meta_[layer]->store() : nullptr; }
+  virtual SlicedState* accumulator_store(unsigned layer) { return nullptr; }
   // Whether the rule expects leaky error compartments (grad_acc) or thresholded ones.
   virtual bool leaky_compartments() const { return false; }
   virtual void begin_task(size_t task_index) {}
@@ -119,6 +126,13 @@ class LearningRule {
   // A rule records each eligible post-neuron of the layer-step it decides.
   void note_eligible(unsigned layer, uint32_t post) { eligible_posts_[layer].push_back(post); }
   bool tracking_tiles() const { return tracking_; }
+  // A rule whose m reads do not follow its candidates (random consolidation reads another
+  // synapse's m) sets this and adds each read to tile_work_[layer][home].m_reads itself.
+  bool tallies_m_reads_ = false;
+  size_t home_tile_of(unsigned layer, uint32_t pre, uint32_t post) const {
+    const MetaplasticState& meta = *meta_[layer];
+    return meta.home_row_tile(pre) * col_tiles_[layer] + meta.home_col_tile(post);
+  }
   size_t tile_of(unsigned layer, uint32_t pre, uint32_t post) const {
     return (pre / grid_.tile_rows) * col_tiles_[layer] + post / grid_.tile_cols;
   }
@@ -135,6 +149,7 @@ class LearningRule {
   bool tracking_ = false;
   std::vector<uint32_t> eligible_posts_[2];
   std::vector<uint64_t> pre_per_row_tile_, eligible_per_col_tile_;
+  std::vector<uint64_t> pre_per_home_row_, eligible_per_home_col_;
 };
 
 struct GateSpec;

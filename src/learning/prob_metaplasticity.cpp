@@ -16,7 +16,7 @@ ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inpu
       read_rng_(derive_seed(seed, kReadStream)) {
   const size_t pre[2] = {inputs, hidden}, post[2] = {hidden, outputs};
   for (unsigned layer = 0; layer < 2; ++layer) {
-    meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], post[layer], params_.meta[layer]));
+    meta_.push_back(std::make_unique<MetaplasticState>(pre[layer], post[layer], params_.meta[layer], params_.state));
     if (params_.ablation == Ablation::random_consolidation) {
       Rng rng(derive_seed(seed, kShuffleStream + layer));
       shuffled_[layer].resize(pre[layer] * post[layer]);
@@ -26,6 +26,7 @@ ProbMetaplasticity::ProbMetaplasticity(const ProbMetaParams& params, size_t inpu
   }
   // The decaying ablation draws per synapse by definition; `none` has no gate at all.
   if (params_.ablation == Ablation::decaying) params_.draw_policy = DrawPolicy::synapse;
+  tallies_m_reads_ = params_.ablation == Ablation::random_consolidation;
 }
 
 void ProbMetaplasticity::draw(UpdateGate& gate, unsigned layer, uint32_t pre, uint32_t post) {
@@ -55,8 +56,9 @@ double ProbMetaplasticity::p_update(unsigned layer, const SynapseArray& array, u
     pre = static_cast<uint32_t>(source / array.cols());
     post = static_cast<uint32_t>(source % array.cols());
   }
-  const float m = meta_[layer]->m(pre, post);
+  const float m = meta_[layer]->read(pre, post);
   ++activity_.m_reads;
+  if (tallies_m_reads_ && tracking_tiles()) ++tile_work_[layer][home_tile_of(layer, pre, post)].m_reads;
   if (m == 0.0f) return 1.0;  // exp(-0 |W|): no read of W is needed
   ++activity_.weight_reads;
   if (tracking_tiles()) ++tile_work_[layer][tile_of(layer, pre, post)].weight_reads;

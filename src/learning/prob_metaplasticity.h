@@ -28,6 +28,7 @@ struct ProbMetaParams {
   bool gate_per_tile = false;
   TileGrid grid;
   size_t rows[2] = {0, 0}, cols[2] = {0, 0};
+  StateLayout state;  // how m is sliced (learning/state_store.h)
 };
 
 class ProbMetaplasticity : public LearningRule {
