@@ -225,6 +225,9 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
   learn_op_.result = &result;
   const size_t last = layer_controllers_[1].front();
   now_ps_ = learn_op(last, learn_op_, now_ps_);
+  // The m growth of the sample's end went to the SRAMs too (the last sample has no later
+  // layer-step to check it).
+  for (const auto& sram : m_sram_blocks_) sram->check_served_all();
   advance_to(now_ps_);
   return result;
 }
