@@ -247,9 +247,12 @@ uint64_t ChipTop::send(unsigned src, unsigned dst, uint64_t packets, Phase phase
 }
 
 void ChipTop::send_in_injection_order() {
-  // Stable: transfers injected at the same time go in the order they were listed.
-  std::stable_sort(transfers_.begin(), transfers_.end(),
-                   [](const Transfer& a, const Transfer& b) { return a.ready_ps < b.ready_ps; });
+  // A stable insertion sort (transfers injected at the same time go in the order they were
+  // listed): a layer-step has a few, mostly in order already, and std::stable_sort would
+  // allocate its buffer on every call.
+  for (size_t i = 1; i < transfers_.size(); ++i)
+    for (size_t j = i; j > 0 && transfers_[j].ready_ps < transfers_[j - 1].ready_ps; --j)
+      std::swap(transfers_[j], transfers_[j - 1]);
   for (Transfer& transfer : transfers_)
     transfer.arrival_ps = send(transfer.src, transfer.dst, transfer.packets, Phase::inference, transfer.ready_ps);
 }
