@@ -33,6 +33,11 @@ def main():
     print(f"median wall: functional {f:.1f} s, timed {t:.1f} s, ratio timed/functional {t / f:.2f}")
     f, t = statistics.median(cpus["functional"]), statistics.median(cpus["timed"])
     print(f"median CPU:  functional {f:.1f} s, timed {t:.1f} s, ratio timed/functional {t / f:.2f}")
+    # Each timed run follows its functional run, so a pair shares the machine's load of the
+    # moment: on a shared host the median of the pairs' ratios moves less than the ratio of
+    # the medians.
+    pairs = [t / f for f, t in zip(cpus["functional"], cpus["timed"])]
+    print(f"CPU ratio per pair: {', '.join(f'{r:.2f}' for r in pairs)}; median {statistics.median(pairs):.2f}")
     timed = summaries["timed"]
     print(f"timed: {timed['energy_pj']['per_sample']['train'] / 1e6:.3f} uJ and "
           f"{timed['latency']['cycles_per_sample']['train']:.0f} cycles per training sample, "
