@@ -188,7 +188,8 @@ void ChipTop::plan_partial_routes() {
     for (size_t k = 0; k < core_count_[placement.layer]; ++k) {
       const NeuronCore& core = *core_blocks_[first + k];
       const size_t lo = std::max(core.begin(), placement.col_begin), hi = std::min(core.end(), placement.col_end);
-      if (lo < hi) partial_routes_.push_back({first + k, core_routers_[first + k], context_->costs.partial_sum_packets(hi - lo)});
+      if (lo < hi)
+        partial_routes_.push_back({first + k, core_routers_[first + k], context_->costs.partial_sum_packets(hi - lo)});
     }
     partial_begin_.push_back(partial_routes_.size());
   }
