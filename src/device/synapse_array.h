@@ -162,7 +162,7 @@ class SynapseArray {
   std::vector<int64_t> row_tile_units_;   // per row and column tile: sum of g_units_
   mutable std::vector<uint32_t> reads_;   // read noise only: inference reads per synapse
   mutable ReadTally tally_;
-  mutable __int128 charged_units_ = 0;  // the tally's whole µS already taken by take_read_microsiemens, in tally units
+  mutable __int128 charged_units_ = 0;  // tally units already taken, whole µS of them
 };
 
 }  // namespace mx

@@ -54,10 +54,10 @@ void MeshNoc::reset_time() {
   std::fill(last_ready_ps_.begin(), last_ready_ps_.end(), 0);
 }
 
-void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const {
+std::vector<unsigned> MeshNoc::path(unsigned src, unsigned dst) const {
   check_router(src, "source");
   check_router(dst, "destination");
-  routers.assign(1, src);
+  std::vector<unsigned> routers{src};
   walk(src, dst, [&](unsigned router, Port port) {
     switch (port) {
       case east: routers.push_back(router + 1); break;
@@ -66,6 +66,7 @@ void MeshNoc::path(unsigned src, unsigned dst, std::vector<unsigned>& routers) c
       default: routers.push_back(router - spec_.width); break;
     }
   });
+  return routers;
 }
 
 }  // namespace mx

@@ -60,14 +60,8 @@ class MeshNoc {
   // order (the routers of path()), so a caller that keeps per-router records walks once.
   template <typename OnRouter>
   RouteResult route(unsigned src, unsigned dst, uint64_t inject_ps, uint64_t packets, OnRouter&& on_router);
-  // Routers visited from src to dst inclusive, into `routers` (cleared first; a caller on
-  // the per-burst path keeps one buffer, so routing allocates nothing).
-  void path(unsigned src, unsigned dst, std::vector<unsigned>& routers) const;
-  std::vector<unsigned> path(unsigned src, unsigned dst) const {
-    std::vector<unsigned> routers;
-    path(src, dst, routers);
-    return routers;
-  }
+  // Routers visited from src to dst inclusive.
+  std::vector<unsigned> path(unsigned src, unsigned dst) const;
   void reset_time();  // every resource free at time 0
 
   unsigned width() const { return spec_.width; }

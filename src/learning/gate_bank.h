@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/lending.h"
 #include "learning/update_gate.h"
 #include "xbar/tiled_read.h"
 
@@ -23,8 +24,8 @@ class GateBank {
 
   size_t size() const { return gates_.size(); }
   bool per_tile() const { return per_tile_; }
-  UpdateGate& at(size_t index) { return *gates_[index]; }
-  const UpdateGate& at(size_t index) const { return *gates_[index]; }
+  UpdateGate& at(size_t index) { return gates_[index]; }
+  const UpdateGate& at(size_t index) const { return gates_[index]; }
   // The generator that draws for synapse (pre, post) of `layer`: its tile's, or the one.
   size_t index_of(unsigned layer, uint32_t pre, uint32_t post) const {
     if (!per_tile_) return 0;
@@ -34,12 +35,11 @@ class GateBank {
   // Hands generator `index` to the block that models it; the bank keeps drawing through it
   // until the block gives it back (restore), which it does when the chip is torn down, so
   // the network can go on drawing the same stream after a timed run.
-  std::unique_ptr<UpdateGate> release(size_t index);
-  void restore(size_t index, std::unique_ptr<UpdateGate> gate);
+  std::unique_ptr<UpdateGate> release(size_t index) { return gates_.release(index); }
+  void restore(size_t index, std::unique_ptr<UpdateGate> gate) { gates_.restore(index, std::move(gate)); }
 
  private:
-  std::vector<std::unique_ptr<UpdateGate>> owned_;  // null once released
-  std::vector<UpdateGate*> gates_;
+  Lendable<UpdateGate> gates_{"gate bank", "generator"};
   bool per_tile_;
   TileGrid grid_;
   size_t first_[2] = {0, 0}, col_tiles_[2] = {0, 0};

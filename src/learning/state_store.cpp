@@ -1,9 +1,5 @@
 #include "learning/state_store.h"
 
-#include <string>
-
-#include "common/error.h"
-
 namespace mx {
 
 namespace {
@@ -41,22 +37,8 @@ SlicedState::SlicedState(size_t rows, size_t cols, size_t pre_block, size_t post
       slice->words.assign((row_cut[r + 1] - row_cut[r]) * width, initial);
       for (size_t a = row_cut[r]; a < row_cut[r + 1]; ++a)
         spans_[a * col_slices_ + c] = {slice->words.data() + (a - row_cut[r]) * width, col_cut_[c], slice.get()};
-      slices_.push_back(slice.get());
-      owned_.push_back(std::move(slice));
+      slices_.add(std::move(slice));
     }
-}
-
-std::unique_ptr<StateSlice> SlicedState::release(size_t index) {
-  if (index >= owned_.size() || !owned_[index])
-    throw Error("state store: slice " + std::to_string(index) + " of " + std::to_string(owned_.size()) +
-                " is not the store's to hand over");
-  return std::move(owned_[index]);
-}
-
-void SlicedState::restore(size_t index, std::unique_ptr<StateSlice> slice) {
-  if (index >= owned_.size() || owned_[index] || slice.get() != slices_[index])
-    throw Error("state store: slice " + std::to_string(index) + " handed back is not the one released");
-  owned_[index] = std::move(slice);
 }
 
 }  // namespace mx

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/lending.h"
 #include "xbar/tiled_read.h"
 
 namespace mx {
@@ -79,16 +80,15 @@ class SlicedState {
 
   // Hands slice `index` to the SRAM block that models it; the store keeps working on it
   // until the block gives it back, when the chip is torn down.
-  std::unique_ptr<StateSlice> release(size_t index);
-  void restore(size_t index, std::unique_ptr<StateSlice> slice);
-  const StateSlice& slice(size_t index) const { return *slices_[index]; }
+  std::unique_ptr<StateSlice> release(size_t index) { return slices_.release(index); }
+  void restore(size_t index, std::unique_ptr<StateSlice> slice) { slices_.restore(index, std::move(slice)); }
+  const StateSlice& slice(size_t index) const { return slices_[index]; }
 
  private:
   size_t cell_rows_, cell_cols_, row_tiles_, col_tiles_, col_slices_;
   std::vector<uint32_t> home_row_, home_col_, col_slice_;
   std::vector<size_t> col_cut_;
-  std::vector<std::unique_ptr<StateSlice>> owned_;  // null while lent
-  std::vector<StateSlice*> slices_;
+  Lendable<StateSlice> slices_{"state store", "slice"};
   std::vector<Span> spans_;  // cell row x column slice
 };
 
