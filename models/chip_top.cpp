@@ -221,11 +221,9 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
     }
   }
   SampleResult result;
-  learn_op_ = LearnOp{};
-  learn_op_.kind = LearnOp::end_sample;
-  learn_op_.result = &result;
-  const size_t last = layer_controllers_[1].front();
-  now_ps_ = learn_op(last, learn_op_, now_ps_);
+  LearnOp& end = next_learn_op(LearnOp::end_sample, 1);
+  end.result = &result;
+  now_ps_ = learn_op(layer_controllers_[1].front(), now_ps_);
   // The m growth of the sample's end went to the SRAMs too (the last sample has no later
   // layer-step to check it).
   for (const auto& sram : m_sram_blocks_) sram->check_served_all();
@@ -234,17 +232,24 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
 }
 
 uint64_t ChipTop::core_op(size_t core, CoreOp::Kind kind, int t, uint64_t start_ps) {
-  core_op_.kind = kind;
-  core_op_.t = t;
-  return transact(cores[static_cast<int>(core)], payload_, core_op_, start_ps);
+  core_.op.kind = kind;
+  core_.op.t = t;
+  return core_.send(cores[static_cast<int>(core)], start_ps);
 }
 
-uint64_t ChipTop::learn_op(size_t controller, LearnOp& op, uint64_t start_ps) {
-  return transact(controllers[static_cast<int>(controller)], payload_, op, start_ps);
+LearnOp& ChipTop::next_learn_op(LearnOp::Kind kind, unsigned layer) {
+  learn_.op = LearnOp{};
+  learn_.op.kind = kind;
+  learn_.op.layer = layer;
+  return learn_.op;
+}
+
+uint64_t ChipTop::learn_op(size_t controller, uint64_t start_ps) {
+  return learn_.send(controllers[static_cast<int>(controller)], start_ps);
 }
 
 uint64_t ChipTop::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
-  return send_packets(mesh, payload_, mesh_op_, src, dst, packets, phase, start_ps);
+  return send_packets(mesh, mesh_, src, dst, packets, phase, start_ps);
 }
 
 void ChipTop::send_in_injection_order() {
@@ -308,9 +313,9 @@ uint64_t ChipTop::forward_layer(unsigned layer, int t, uint64_t start) {
     if (row_spikes_[r].first == row_spikes_[r].second) continue;
     for (size_t c = 0; c < col_tiles; ++c) {
       const size_t tile = floorplan_.tile_index(layer, r, c);
-      read_op_.rows_begin = row_spikes_[r].first;
-      read_op_.rows_end = row_spikes_[r].second;
-      const uint64_t converted = transact(tiles[static_cast<int>(tile)], payload_, read_op_, tile_arrival_[tile]);
+      read_.op.rows_begin = row_spikes_[r].first;
+      read_.op.rows_end = row_spikes_[r].second;
+      const uint64_t converted = read_.send(tiles[static_cast<int>(tile)], tile_arrival_[tile]);
       // The converted sums go to every core that owns some of the tile's columns.
       for (size_t i = partial_begin_[tile]; i < partial_begin_[tile + 1]; ++i)
         transfers_.push_back({converted, partial_routes_[i].core, floorplan_.tiles[tile].router,
@@ -333,11 +338,8 @@ uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
   uint64_t done = start;
   const std::vector<size_t>& mine = layer_controllers_[layer];
   for (size_t k = 0; k < mine.size(); ++k) {
-    learn_op_ = LearnOp{};
-    learn_op_.kind = LearnOp::decide;
-    learn_op_.layer = layer;
-    learn_op_.run_rule = k == 0;
-    done = std::max(done, learn_op(mine[k], learn_op_, start));
+    next_learn_op(LearnOp::decide, layer).run_rule = k == 0;
+    done = std::max(done, learn_op(mine[k], start));
   }
   for (const auto& rng : rng_blocks_) rng->check_served_all();
   for (const auto* blocks : {&m_sram_blocks_, &acc_sram_blocks_})
@@ -354,19 +356,15 @@ uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
     size_t j = i + 1;
     while (j < n && floorplan_.tile_index(layer, moves[j].pre / grid.tile_rows, moves[j].post / grid.tile_cols) == tile)
       ++j;
-    learn_op_ = LearnOp{};
-    learn_op_.kind = LearnOp::program;
-    learn_op_.layer = layer;
-    learn_op_.begin = moves + i;
-    learn_op_.end = moves + j;
-    learn_op_.tile = tile;
-    done = std::max(done, learn_op(controller_of_tile_[tile], learn_op_, start));
+    LearnOp& program = next_learn_op(LearnOp::program, layer);
+    program.begin = moves + i;
+    program.end = moves + j;
+    program.tile = tile;
+    done = std::max(done, learn_op(controller_of_tile_[tile], start));
     i = j;
   }
-  learn_op_ = LearnOp{};
-  learn_op_.kind = LearnOp::finish;
-  learn_op_.layer = layer;
-  learn_op(mine.front(), learn_op_, start);
+  next_learn_op(LearnOp::finish, layer);
+  learn_op(mine.front(), start);
   return done;
 }
 

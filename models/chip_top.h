@@ -57,7 +57,9 @@ class ChipTop : public ChipBase {
   uint64_t forward_layer(unsigned layer, int t, uint64_t start);
   uint64_t learn_layer(unsigned layer, uint64_t start);
   uint64_t core_op(size_t core, CoreOp::Kind kind, int t, uint64_t start_ps);
-  uint64_t learn_op(size_t controller, LearnOp& op, uint64_t start_ps);
+  // learn_'s request, reset to `kind` for `layer`; learn_op sends it.
+  LearnOp& next_learn_op(LearnOp::Kind kind, unsigned layer);
+  uint64_t learn_op(size_t controller, uint64_t start_ps);
   uint64_t send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps);
 
   SpikingNetwork& network_;
@@ -74,11 +76,10 @@ class ChipTop : public ChipBase {
   std::vector<size_t> controller_of_tile_;
   std::vector<size_t> layer_controllers_[2];
 
-  tlm::tlm_generic_payload payload_;
-  TileReadOp read_op_;
-  MeshOp mesh_op_;
-  CoreOp core_op_;
-  LearnOp learn_op_;
+  RequestPayload<TileReadOp> read_;
+  RequestPayload<MeshOp> mesh_;
+  RequestPayload<CoreOp> core_;
+  RequestPayload<LearnOp> learn_;
   // Where each tile's converted sums go: the cores that own some of its columns, in core
   // order, with the flits their share takes (tile i's are partial_routes_[partial_begin_[i]
   // .. partial_begin_[i + 1])). Fixed by the floorplan, so computed once.

@@ -50,10 +50,10 @@ template <typename Socket>
 uint64_t LearningController::sram(Socket&& socket, uint64_t accesses, uint64_t read_bits, uint64_t write_bits,
                                   uint64_t start_ps) {
   if (!accesses) return start_ps;
-  sram_op_.accesses = accesses;
-  sram_op_.read_bits = read_bits;
-  sram_op_.write_bits = write_bits;
-  return transact(socket, payload_, sram_op_, start_ps);
+  sram_.op.accesses = accesses;
+  sram_.op.read_bits = read_bits;
+  sram_.op.write_bits = write_bits;
+  return sram_.send(socket, start_ps);
 }
 
 uint64_t LearningController::decide(unsigned layer, bool run_rule, uint64_t start_ps) {
@@ -84,17 +84,17 @@ uint64_t LearningController::decide(unsigned layer, bool run_rule, uint64_t star
     if (floorplan_.tiles[tile].layer != layer) continue;
     const TileWork& w = work[tile - first];
     if (w.weight_reads) {
-      weight_op_.count = w.weight_reads;
-      operands = std::max(operands, transact(prog[static_cast<int>(tile)], payload_, weight_op_, m_ready));
+      weight_read_.op.count = w.weight_reads;
+      operands = std::max(operands, weight_read_.send(prog[static_cast<int>(tile)], m_ready));
     }
     if (rng_per_tile_ && w.draws) {
-      draw_op_.draws = w.draws;
-      draws_ready = std::max(draws_ready, transact(rng[static_cast<int>(tile)], payload_, draw_op_, start_ps));
+      draw_.op.draws = w.draws;
+      draws_ready = std::max(draws_ready, draw_.send(rng[static_cast<int>(tile)], start_ps));
     }
   }
   if (!rng_per_tile_ && mine.draws) {
-    draw_op_.draws = mine.draws;
-    draws_ready = transact(rng[0], payload_, draw_op_, start_ps);
+    draw_.op.draws = mine.draws;
+    draws_ready = draw_.send(rng[0], start_ps);
   }
   uint64_t decided = std::max(operands, draws_ready);
   if (mine.p_evaluations) {
@@ -114,19 +114,17 @@ uint64_t LearningController::decide(unsigned layer, bool run_rule, uint64_t star
 uint64_t LearningController::program(const LearnOp& op, uint64_t start_ps) {
   const uint64_t ready = std::max(start_ps, decided_ps_[op.layer]);
   // One address-event packet per pulse command (synapse and direction) to the owning tile.
-  mesh_op_.src = router_;
-  mesh_op_.dst = floorplan_.tiles[op.tile].router;
-  mesh_op_.packets = static_cast<uint64_t>(op.end - op.begin);
-  mesh_op_.phase = Phase::learning;
-  const uint64_t arrived = transact(mesh, payload_, mesh_op_, ready);
+  const uint64_t arrived = send_packets(mesh, mesh_, router_, floorplan_.tiles[op.tile].router,
+                                        static_cast<uint64_t>(op.end - op.begin), Phase::learning, ready);
   const WriteBatch& batch = network_.write_batch(op.layer);
-  pulse_op_.begin = op.begin;
-  pulse_op_.end = op.end;
-  pulse_op_.device = batch.device;
-  pulse_op_.verify = &network_.write_verify();
-  pulse_op_.device_rng = &network_.device_rng(op.layer);
-  pulse_op_.activity = &network_.rule().activity();
-  return transact(prog[static_cast<int>(op.tile)], payload_, pulse_op_, arrived);
+  PulseOp& pulses = pulses_.op;
+  pulses.begin = op.begin;
+  pulses.end = op.end;
+  pulses.device = batch.device;
+  pulses.verify = &network_.write_verify();
+  pulses.device_rng = &network_.device_rng(op.layer);
+  pulses.activity = &network_.rule().activity();
+  return pulses_.send(prog[static_cast<int>(op.tile)], arrived);
 }
 
 // The end of a sample: the prediction, and for a training sample the growth of m from the

@@ -67,12 +67,11 @@ class LearningController : public sc_core::sc_module {
   std::vector<size_t> m_sram_of_tile_;
   std::vector<uint64_t> grown_before_[2], growth_per_sram_;
   uint64_t decided_ps_[2] = {0, 0};
-  tlm::tlm_generic_payload payload_;
-  SramOp sram_op_;
-  DrawOp draw_op_;
-  WeightReadOp weight_op_;
-  MeshOp mesh_op_;
-  PulseOp pulse_op_;
+  RequestPayload<SramOp> sram_;
+  RequestPayload<DrawOp> draw_;
+  RequestPayload<WeightReadOp> weight_read_;
+  RequestPayload<MeshOp> mesh_;
+  RequestPayload<PulseOp> pulses_;
   int track_;
   ChromeTrace::NameId decide_name_, meta_name_;
 };

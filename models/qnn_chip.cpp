@@ -75,9 +75,9 @@ void QnnChip::finish_training() {
 }
 
 uint64_t QnnChip::digital_work(Phase phase, uint64_t start_ps) {
-  take_work(digital_op_.work);
-  digital_op_.phase = phase;
-  return transact(unit, payload_, digital_op_, start_ps);
+  take_work(digital_.op.work);
+  digital_.op.phase = phase;
+  return digital_.send(unit, start_ps);
 }
 
 void QnnChip::take_work(QnnActivity& work) {
@@ -87,7 +87,7 @@ void QnnChip::take_work(QnnActivity& work) {
 }
 
 uint64_t QnnChip::send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps) {
-  return send_packets(mesh, payload_, mesh_op_, src, dst, packets, phase, start_ps);
+  return send_packets(mesh, mesh_, src, dst, packets, phase, start_ps);
 }
 
 void QnnChip::run_reads(unsigned source, bool transposed, const float* drive, Phase phase, float* out) {
@@ -98,12 +98,13 @@ void QnnChip::run_reads(unsigned source, bool transposed, const float* drive, Ph
                              phase, ready_ps_));
   uint64_t ready = ready_ps_;
   for (size_t k = 0; k < reads_.size(); ++k) {
-    read_op_.transposed = transposed;
-    read_op_.drive = drive;
-    read_op_.lines_begin = reads_[k].begin;
-    read_op_.lines_end = reads_[k].end;
-    read_op_.phase = phase;
-    const uint64_t converted = transact(tile_reads[static_cast<int>(reads_[k].tile)], payload_, read_op_, arrivals_[k]);
+    AnalogReadOp& op = read_.op;
+    op.transposed = transposed;
+    op.drive = drive;
+    op.lines_begin = reads_[k].begin;
+    op.lines_end = reads_[k].end;
+    op.phase = phase;
+    const uint64_t converted = read_.send(tile_reads[static_cast<int>(reads_[k].tile)], arrivals_[k]);
     // The unit adds each tile's converted sums as they come, in the order the functional
     // reader adds them: row tiles in order for a column, column tiles in order for a row.
     const TilePlacement& p = floorplan_.tiles[reads_[k].tile];
@@ -157,18 +158,18 @@ ProgramOutcome QnnChip::program(unsigned layer, size_t row, size_t col, unsigned
   const TileGrid& grid = floorplan_.grid;
   const size_t tile = floorplan_.tile_index(layer, row / grid.tile_rows, col / grid.tile_cols);
   // The new level is known once the unit's walk has stepped this weight.
-  update_op_.kind = UpdateOp::through;
-  update_op_.index = row * network_.array(layer).cols() + col;
-  const uint64_t known = transact(unit, payload_, update_op_, ready_ps_);
-  program_op_.row = row;
-  program_op_.col = col;
-  program_op_.from = from;
-  program_op_.to = to;
-  program_op_.verify_max_pulses = network_.params().verify_max_pulses;
-  program_op_.device_rng = &network_.device_rng(layer);
-  programmed_ps_ =
-      std::max(programmed_ps_, transact(tile_programs[static_cast<int>(tile)], payload_, program_op_, known));
-  return program_op_.outcome;
+  update_.op.kind = UpdateOp::through;
+  update_.op.index = row * network_.array(layer).cols() + col;
+  const uint64_t known = update_.send(unit, ready_ps_);
+  ReprogramOp& op = reprogram_.op;
+  op.row = row;
+  op.col = col;
+  op.from = from;
+  op.to = to;
+  op.verify_max_pulses = network_.params().verify_max_pulses;
+  op.device_rng = &network_.device_rng(layer);
+  programmed_ps_ = std::max(programmed_ps_, reprogram_.send(tile_programs[static_cast<int>(tile)], known));
+  return op.outcome;
 }
 
 void QnnChip::update_layer(unsigned layer) {
@@ -176,13 +177,13 @@ void QnnChip::update_layer(unsigned layer) {
   // reprogrammings it issues, each once its weight is stepped: the update ends when both are done.
   const uint64_t pulses_before = network_.activity().pulses();
   const uint64_t reprograms_before = network_.activity().reprogram_events;
-  update_op_.kind = UpdateOp::begin;
-  ready_ps_ = transact(unit, payload_, update_op_, ready_ps_);
+  update_.op.kind = UpdateOp::begin;
+  ready_ps_ = update_.send(unit, ready_ps_);
   programmed_ps_ = ready_ps_;
   network_.update_layer(layer);
-  update_op_.kind = UpdateOp::end;
-  take_work(update_op_.work);
-  const uint64_t computed = transact(unit, payload_, update_op_, ready_ps_);
+  update_.op.kind = UpdateOp::end;
+  take_work(update_.op.work);
+  const uint64_t computed = update_.send(unit, ready_ps_);
   ready_ps_ = std::max(computed, programmed_ps_);
   if (tracing_waveforms()) {
     reprogram_signal_.write(static_cast<uint32_t>(network_.activity().reprogram_events - reprograms_before));

@@ -58,12 +58,11 @@ class QnnChip : public ChipBase, public CrossbarPort {
   std::unique_ptr<SpikeMesh> mesh_block_;
   std::unique_ptr<DigitalUnit> unit_block_;
 
-  tlm::tlm_generic_payload payload_;
-  AnalogReadOp read_op_;
-  ReprogramOp program_op_;
-  MeshOp mesh_op_;
-  DigitalOp digital_op_;
-  UpdateOp update_op_;
+  RequestPayload<AnalogReadOp> read_;
+  RequestPayload<ReprogramOp> reprogram_;
+  RequestPayload<MeshOp> mesh_;
+  RequestPayload<DigitalOp> digital_;
+  RequestPayload<UpdateOp> update_;
   QnnActivity charged_;  // the perceptron's activity already charged
   uint64_t ready_ps_ = 0;     // when the data the next phase needs is in place
   uint64_t programmed_ps_ = 0;  // when the last reprogramming of an update is done
