@@ -224,9 +224,12 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
   LearnOp& end = next_learn_op(LearnOp::end_sample, 1);
   end.result = &result;
   now_ps_ = learn_op(layer_controllers_[1].front(), now_ps_);
-  // The m growth of the sample's end went to the SRAMs too (the last sample has no later
-  // layer-step to check it).
-  for (const auto& sram : m_sram_blocks_) sram->check_served_all();
+  // Every draw and SRAM access of the sample, its m growth included, was served by the blocks
+  // (once per sample: the counts are cumulative and the banks keep the first mismatching
+  // request, so checking each layer-step would only cost time).
+  for (const auto& rng : rng_blocks_) rng->check_served_all();
+  for (const auto* blocks : {&m_sram_blocks_, &acc_sram_blocks_})
+    for (const auto& sram : *blocks) sram->check_served_all();
   advance_to(now_ps_);
   return result;
 }
@@ -341,9 +344,6 @@ uint64_t ChipTop::learn_layer(unsigned layer, uint64_t start) {
     next_learn_op(LearnOp::decide, layer).run_rule = k == 0;
     done = std::max(done, learn_op(mine[k], start));
   }
-  for (const auto& rng : rng_blocks_) rng->check_served_all();
-  for (const auto* blocks : {&m_sram_blocks_, &acc_sram_blocks_})
-    for (const auto& sram : *blocks) sram->check_served_all();
   const WriteBatch& batch = network_.write_batch(layer);
   if (batch.moves.empty()) return done;
   // The pulses in the rule's order, a run of consecutive moves on one tile per transaction,

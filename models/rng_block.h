@@ -59,7 +59,7 @@ class RngBlock : public sc_core::sc_module {
 // serves the controller's requests for them in time and energy. It checks that the
 // accesses it was sent are the reads and writes its slices saw: on every request (the
 // sample's m growth included), reported by check_served_all(), which the sequencer calls
-// after each layer-step and which also compares the totals then.
+// at the end of each sample and which also compares the totals then.
 class SramBank : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<SramBank> in;  // every controller that reaches its words
