@@ -64,6 +64,27 @@ TEST(ChipBlocks, ARequestOfTheWrongKindIsACommandError) {
   EXPECT_EQ(context.ledger.total_aj(), 0);
 }
 
+// The chip's initiators keep their request attached to its payload between transactions:
+// it still reaches the target the second time, and a target of another kind still refuses it.
+TEST(ChipBlocks, ARequestPayloadKeepsItsRequestAcrossTransactions) {
+  Config config;
+  ChipContext context(costs_for(config, 1, 1));
+  RngBlock rng("rng", context, 1);
+  Harness harness("harness");
+  harness.out.bind(rng.in);
+  testing_support::elaborate();
+  RequestPayload<DrawOp> draws;
+  draws.op.draws = 3;
+  const uint64_t first = draws.send(harness.out, 0);
+  EXPECT_EQ(first, 3 * context.costs.rng_draw_ps);
+  EXPECT_EQ(draws.send(harness.out, 0), 2 * first);  // the same request again, queued behind the first
+  EXPECT_EQ(rng.draws(), 6u);
+  RequestPayload<SramOp> wrong;
+  wrong.op.accesses = 1;
+  EXPECT_THROW(wrong.send(harness.out, 0), Error);
+  EXPECT_EQ(draws.send(harness.out, 0), 3 * first);
+}
+
 TEST(RngBlock, DrawsCostTheirKindAndQueue) {
   Config config;
   ChipContext context(costs_for(config, 1, 1));
