@@ -221,7 +221,7 @@ SampleResult ChipTop::simulate_sample(const uint8_t* image, const std::vector<ui
     }
   }
   SampleResult result;
-  LearnOp& end = next_learn_op(LearnOp::end_sample, 1);
+  LearnOp& end = next_learn_op(LearnOp::end_sample);
   end.result = &result;
   now_ps_ = learn_op(layer_controllers_[1].front(), now_ps_);
   // Every draw and SRAM access of the sample, its m growth included, was served by the blocks

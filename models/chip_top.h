@@ -57,8 +57,9 @@ class ChipTop : public ChipBase {
   uint64_t forward_layer(unsigned layer, int t, uint64_t start);
   uint64_t learn_layer(unsigned layer, uint64_t start);
   uint64_t core_op(size_t core, CoreOp::Kind kind, int t, uint64_t start_ps);
-  // learn_'s request, reset to `kind` for `layer`; learn_op sends it.
-  LearnOp& next_learn_op(LearnOp::Kind kind, unsigned layer);
+  // learn_'s request, reset to `kind` for `layer` (end_sample serves no single layer);
+  // learn_op sends it.
+  LearnOp& next_learn_op(LearnOp::Kind kind, unsigned layer = 0);
   uint64_t learn_op(size_t controller, uint64_t start_ps);
   uint64_t send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps);
 
