@@ -21,6 +21,18 @@ ChipCosts costs_for(const Config& config, unsigned mesh_width, unsigned mesh_hei
   return make_chip_costs(config, Tech::defaults(), rng, 1, mesh_width, mesh_height);
 }
 
+// One RNG block behind a test harness, elaborated.
+struct RngBench {
+  Config config;
+  ChipContext context{costs_for(config, 1, 1)};
+  RngBlock rng{"rng", context, 1};
+  Harness harness{"harness"};
+  RngBench() {
+    harness.out.bind(rng.in);
+    testing_support::elaborate();
+  }
+};
+
 }  // namespace
 
 TEST(SpikeMesh, BurstsArriveAfterTheirHopsAndPayPerPacket) {
@@ -47,42 +59,32 @@ TEST(SpikeMesh, BurstsArriveAfterTheirHopsAndPayPerPacket) {
 }
 
 TEST(ChipBlocks, ARequestOfTheWrongKindIsACommandError) {
-  Config config;
-  ChipContext context(costs_for(config, 1, 1));
-  RngBlock rng("rng", context, 1);
-  Harness harness("harness");
-  harness.out.bind(rng.in);
-  testing_support::elaborate();
+  RngBench bench;
   SramOp wrong;
   wrong.accesses = 1;
   try {
-    harness.send(wrong);
+    bench.harness.send(wrong);
     FAIL() << "an RNG block took an SRAM request";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("COMMAND_ERROR"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(context.ledger.total_aj(), 0);
+  EXPECT_EQ(bench.context.ledger.total_aj(), 0);
 }
 
 // The chip's initiators keep their request attached to its payload between transactions:
 // it still reaches the target the second time, and a target of another kind still refuses it.
 TEST(ChipBlocks, ARequestPayloadKeepsItsRequestAcrossTransactions) {
-  Config config;
-  ChipContext context(costs_for(config, 1, 1));
-  RngBlock rng("rng", context, 1);
-  Harness harness("harness");
-  harness.out.bind(rng.in);
-  testing_support::elaborate();
+  RngBench bench;
   RequestPayload<DrawOp> draws;
   draws.op.draws = 3;
-  const uint64_t first = draws.send(harness.out, 0);
-  EXPECT_EQ(first, 3 * context.costs.rng_draw_ps);
-  EXPECT_EQ(draws.send(harness.out, 0), 2 * first);  // the same request again, queued behind the first
-  EXPECT_EQ(rng.draws(), 6u);
+  const uint64_t first = draws.send(bench.harness.out, 0);
+  EXPECT_EQ(first, 3 * bench.context.costs.rng_draw_ps);
+  EXPECT_EQ(draws.send(bench.harness.out, 0), 2 * first);  // the same request again, queued behind the first
+  EXPECT_EQ(bench.rng.draws(), 6u);
   RequestPayload<SramOp> wrong;
   wrong.op.accesses = 1;
-  EXPECT_THROW(wrong.send(harness.out, 0), Error);
-  EXPECT_EQ(draws.send(harness.out, 0), 3 * first);
+  EXPECT_THROW(wrong.send(bench.harness.out, 0), Error);
+  EXPECT_EQ(draws.send(bench.harness.out, 0), 3 * first);
 }
 
 TEST(RngBlock, DrawsCostTheirKindAndQueue) {
