@@ -148,6 +148,10 @@ void ChipBase::end_training() {
   run_job([&] { finish_training(); });
 }
 
+void ChipBase::begin_test(size_t task_index) {
+  run_job([&] { start_test(task_index); });
+}
+
 void ChipBase::sequencer() {
   for (;;) {
     while (!job_) sc_core::wait(request_);

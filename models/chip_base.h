@@ -76,6 +76,8 @@ class ChipBase : public sc_core::sc_module {
   // After a task's training samples (a mini-batch learner applies its partial batch). Its
   // energy lands in the next sample's row of energy.csv; the totals hold it.
   void end_training();
+  // Before task `task_index`'s test set (a chip with per-task state selects that task's).
+  void begin_test(size_t task_index);
 
   const Floorplan& floorplan() const { return floorplan_; }
   ChipContext& context() { return *context_; }
@@ -102,6 +104,7 @@ class ChipBase : public sc_core::sc_module {
                                        int target) = 0;
   virtual void start_task(size_t task_index) = 0;
   virtual void finish_training() {}
+  virtual void start_test(size_t /*task_index*/) {}
   // The derived chip's own signals (ChipSignal::attach), added when the VCD is opened.
   virtual void trace_signals(TrackWaves& waves) = 0;
   // Whether this sample's waveforms are recorded.

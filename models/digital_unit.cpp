@@ -13,15 +13,15 @@ DigitalUnit::DigitalUnit(sc_core::sc_module_name name, ChipContext& context)
   learning_name_ = context_.timeline.name("learn");
 }
 
-void DigitalUnit::charge_sram(ComponentId id, uint64_t read_bits, uint64_t write_bits) {
+void DigitalUnit::charge_sram(ComponentId id, Phase phase, uint64_t read_bits, uint64_t write_bits) {
   const ChipCosts& c = context_.costs;
-  context_.charge(record_, id, Phase::learning,
+  context_.charge(record_, id, phase,
                          c.sram_read_bit_aj * static_cast<int64_t>(read_bits) +
                              c.sram_write_bit_aj * static_cast<int64_t>(write_bits),
                          read_bits + write_bits);
 }
 
-uint64_t DigitalUnit::charge(const QnnActivity& w) {
+uint64_t DigitalUnit::charge(const QnnActivity& w, Phase phase) {
   const ChipCosts& c = context_.costs;
   const ChipComponents& id = context_.components;
   // Activations belong to inference; errors are the error unit's; gradients and weight steps
@@ -32,16 +32,22 @@ uint64_t DigitalUnit::charge(const QnnActivity& w) {
   if (w.error_terms)
     context_.charge(record_, id.error_unit, Phase::learning, c.error_term_aj * static_cast<int64_t>(w.error_terms),
                     w.error_terms);
+  // Normalizing a neuron costs what forming an activation does; its state words share the
+  // hidden-weight SRAM, read in inference as well as in learning.
+  if (w.normalizations)
+    context_.charge(record_, id.digital_unit, phase, c.activation_aj * static_cast<int64_t>(w.normalizations),
+                    w.normalizations);
+  charge_sram(id.sram_hidden, phase, w.norm_state_read_bits, w.norm_state_write_bits);
   const uint64_t update_ops = w.gradient_updates + w.weight_steps;
   if (update_ops)
     context_.charge(record_, id.digital_unit, Phase::learning,
                     c.gradient_word_aj * static_cast<int64_t>(w.gradient_updates) +
                         c.weight_step_aj * static_cast<int64_t>(w.weight_steps),
                     update_ops);
-  charge_sram(id.sram_hidden, w.hidden_read_bits, w.hidden_write_bits);
-  charge_sram(id.sram_optimizer, w.optimizer_state_read_bits, w.optimizer_state_write_bits);
-  charge_sram(id.sram_gradient, w.gradient_read_bits, w.gradient_write_bits);
-  return w.activations + w.error_terms + update_ops;
+  charge_sram(id.sram_hidden, Phase::learning, w.hidden_read_bits, w.hidden_write_bits);
+  charge_sram(id.sram_optimizer, Phase::learning, w.optimizer_state_read_bits, w.optimizer_state_write_bits);
+  charge_sram(id.sram_gradient, Phase::learning, w.gradient_read_bits, w.gradient_write_bits);
+  return w.activations + w.normalizations + w.error_terms + update_ops;
 }
 
 void DigitalUnit::work(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
@@ -50,7 +56,7 @@ void DigitalUnit::work(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   const DigitalOp* op = request_of<DigitalOp>(payload);
   if (!op) return;
   // The SRAM accesses are pipelined with the lanes' arithmetic: the operations set the time.
-  const uint64_t latency = context_.costs.lane_ops_ps(charge(op->work));
+  const uint64_t latency = context_.costs.lane_ops_ps(charge(op->work, op->phase));
   const uint64_t done = lanes_.reserve(chip_ps_of(delay), latency);
   context_.slice(track_, op->phase == Phase::inference ? inference_name_ : learning_name_, lanes_.start(), done);
   respond(payload, delay, done);
@@ -75,7 +81,7 @@ void DigitalUnit::update(UpdateOp& op, tlm::tlm_generic_payload& payload, sc_cor
       return respond(payload, delay, std::max(now, stepped_ps(op.index)));
     case UpdateOp::end: {
       const uint64_t steps = std::max(walked_, op.work.weight_steps);
-      charge(op.work);
+      charge(op.work, Phase::learning);
       if (!steps) return respond(payload, delay, std::max(now, walk_origin_ps_));
       // The lanes step the whole walk; the last weight's hidden word is written back after it.
       const uint64_t stepped = lanes_.reserve(walk_origin_ps_ + c.sram_access_ps, c.lane_ops_ps(steps));

@@ -25,9 +25,9 @@ class DigitalUnit : public sc_core::sc_module {
  private:
   void work(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   void update(UpdateOp& op, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
-  // Charges `w`; returns the lane operations it takes.
-  uint64_t charge(const QnnActivity& w);
-  void charge_sram(ComponentId id, uint64_t read_bits, uint64_t write_bits);
+  // Charges `w`, done in `phase`; returns the lane operations it takes.
+  uint64_t charge(const QnnActivity& w, Phase phase);
+  void charge_sram(ComponentId id, Phase phase, uint64_t read_bits, uint64_t write_bits);
   // When weight `index` of the current walk is stepped (its new level known).
   uint64_t stepped_ps(uint64_t index) const;
 

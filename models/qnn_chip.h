@@ -41,6 +41,7 @@ class QnnChip : public ChipBase, public CrossbarPort {
   SampleResult simulate_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
   void start_task(size_t task_index) override;
   void finish_training() override;
+  void start_test(size_t task_index) override { network_.begin_test(task_index); }
   uint64_t send(unsigned src, unsigned dst, uint64_t packets, Phase phase, uint64_t start_ps);
   void trace_signals(TrackWaves& waves) override;
   // Charges the digital work the perceptron did since the last call; returns when it is done.

@@ -43,7 +43,7 @@ LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, size_t epochs, Sa
     nlohmann::json accuracy = nlohmann::json::array();
     double sum = 0;
     for (size_t j = 0; j < learned; ++j) {
-      const double a = evaluate_task(tasks[j], runner, [&] {
+      const double a = evaluate_task(tasks, j, runner, [&] {
         ++result.test_samples;
         report("evaluate at " + std::to_string(t_s / kSecondsPerDay) + " d");
       });
@@ -96,7 +96,7 @@ LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, size_t epochs, Sa
     run.task_end_s.push_back(clock);
     set_clock(arrays, clock);
     for (size_t j = 0; j <= i; ++j)
-      result.accuracy.set(i, j, evaluate_task(tasks[j], runner, [&] {
+      result.accuracy.set(i, j, evaluate_task(tasks, j, runner, [&] {
                             ++result.test_samples;
                             report("test task " + std::to_string(j + 1));
                           }));

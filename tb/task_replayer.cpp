@@ -11,7 +11,10 @@ double seconds_since(Clock::time_point start) {
 }
 }  // namespace
 
-double evaluate_task(const Task& task, SampleRunner& runner, const std::function<void()>& after_sample) {
+double evaluate_task(const std::vector<Task>& tasks, size_t task_index, SampleRunner& runner,
+                     const std::function<void()>& after_sample) {
+  const Task& task = tasks.at(task_index);
+  runner.begin_test(task_index);
   size_t correct = 0;
   for (const Sample& sample : task.test) {
     const SampleResult result = runner.run_sample(task.dataset->test_image(sample.index), task.permutation, -1);
@@ -58,7 +61,7 @@ ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleR
     result.train_wall_s += seconds_since(train_start);
     for (size_t j = 0; j <= i; ++j) {
       const std::string test_stage = "test task " + std::to_string(j + 1) + " after " + std::to_string(i + 1);
-      result.accuracy.set(i, j, evaluate_task(tasks[j], runner, [&] {
+      result.accuracy.set(i, j, evaluate_task(tasks, j, runner, [&] {
                             ++result.test_samples;
                             advance(test_stage);
                           }));

@@ -22,6 +22,8 @@ class SampleRunner {
   // After a task's training samples, before it is tested (a mini-batch learner applies its
   // last partial batch here).
   virtual void end_training() {}
+  // Before a task's test set is run (a learner with per-task state selects that task's).
+  virtual void begin_test(size_t /*task_index*/) {}
 };
 
 // The untimed mode of any network with run_sample/begin_task: its phases back to back.
@@ -36,12 +38,19 @@ class FunctionalRunner : public SampleRunner {
   void end_training() override {
     if constexpr (has_flush<Network>::value) network_.flush();
   }
+  void begin_test(size_t task_index) override {
+    if constexpr (has_begin_test<Network>::value) network_.begin_test(task_index);
+  }
 
  private:
   template <typename T, typename = void>
   struct has_flush : std::false_type {};
   template <typename T>
   struct has_flush<T, std::void_t<decltype(std::declval<T&>().flush())>> : std::true_type {};
+  template <typename T, typename = void>
+  struct has_begin_test : std::false_type {};
+  template <typename T>
+  struct has_begin_test<T, std::void_t<decltype(std::declval<T&>().begin_test(size_t{}))>> : std::true_type {};
   Network& network_;
 };
 
@@ -60,7 +69,9 @@ struct ReplayResult {
 ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
                           const std::function<void(const ReplayProgress&)>& on_progress);
 
-// Accuracy of the chip on one task's test set (no learning); `after_sample` runs after each.
-double evaluate_task(const Task& task, SampleRunner& runner, const std::function<void()>& after_sample = {});
+// Accuracy of the chip on task `task_index` of `tasks`' test set (no learning; the runner is
+// told which task it is testing first); `after_sample` runs after each sample.
+double evaluate_task(const std::vector<Task>& tasks, size_t task_index, SampleRunner& runner,
+                     const std::function<void()>& after_sample = {});
 
 }  // namespace mx

@@ -22,6 +22,7 @@ class TimedRunner : public SampleRunner {
   void begin_task(size_t task_index) override;
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) override;
   void end_training() override { chip_->end_training(); }
+  void begin_test(size_t task_index) override { chip_->begin_test(task_index); }
 
   // energy_pj and latency sections of summary.json.
   nlohmann::json summary() const;

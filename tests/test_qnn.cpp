@@ -19,6 +19,7 @@
 #include "qnn/metaplastic_gate.h"
 #include "qnn/qnn_schema.h"
 #include "qnn/quantized_perceptron.h"
+#include "support/qnn_config.h"
 #include "xbar/analog_read.h"
 
 namespace mx {
@@ -41,18 +42,6 @@ SynapseArray make_array(size_t rows, size_t cols, size_t levels, double sigma_fr
   options.w_max = w_max;
   Rng rng(seed);
   return SynapseArray(rows, cols, LevelTable::generate(levels, 10, 100, sigma_frac, true), options, rng);
-}
-
-// A small System B chip: one device per weight, weights in ±1, a few hidden neurons.
-Config small_config(size_t hidden) {
-  Config config;
-  config.set("device.n_mem", 1);
-  config.set("device.w_max_hidden", 1.0);
-  config.set("device.w_max_output", 1.0);
-  config.set("device.init_range", 0.5);
-  config.set("device.levels", json{{"count", 8}});
-  config.set("network.hidden", hidden);
-  return config;
 }
 
 // The run defaults with the presets' 4-bit row drivers (the run default, 1 bit, is System A's
@@ -436,7 +425,7 @@ TEST(QuantizedPerceptron, LearnsASeparableTaskWithEitherOptimizer) {
     params.optimizer.kind = parse_optimizer(optimizer);
     params.optimizer.lr = std::string(optimizer) == "sgd" ? 2.0 : 0.02;
     params.batch = 4;
-    QuantizedPerceptron network(small_config(32), params, 784, 4, 1);
+    QuantizedPerceptron network(small_qnn_config(32), params, 784, 4, 1);
     EXPECT_GE(train_and_test(network, 400), 0.9) << optimizer;
   }
 }
@@ -446,7 +435,7 @@ TEST(QuantizedPerceptron, ResetsTheOptimizerAtATaskSwitchOnlyWhenAsked) {
     QnnParams params = default_params();
     params.batch = 4;
     params.reset_optimizer_at_task = reset;
-    QuantizedPerceptron network(small_config(8), params, 784, 4, 5);
+    QuantizedPerceptron network(small_qnn_config(8), params, 784, 4, 5);
     network.begin_task(0);
     train_and_test(network, 40);
     const uint64_t steps = network.optimizer(0).steps();
@@ -461,7 +450,7 @@ TEST(QuantizedPerceptron, ResetsTheOptimizerAtATaskSwitchOnlyWhenAsked) {
 TEST(QuantizedPerceptron, EachTaskTrainsAtItsOwnLearningRate) {
   QnnParams params = default_params();
   params.lr_task_divisor = 4;
-  QuantizedPerceptron network(small_config(8), params, 784, 4, 6);
+  QuantizedPerceptron network(small_qnn_config(8), params, 784, 4, 6);
   for (size_t task = 0; task < 3; ++task) {
     network.begin_task(task);
     EXPECT_DOUBLE_EQ(network.optimizer(0).learning_rate(), 0.005 / std::pow(4.0, task)) << task;
@@ -480,7 +469,7 @@ TEST(QuantizedPerceptron, EachTaskTrainsAtItsOwnLearningRate) {
 TEST(QuantizedPerceptron, DevicesHoldTheLevelsTheirHiddenWeightsRoundTo) {
   QnnParams params = default_params();
   params.batch = 4;
-  QuantizedPerceptron network(small_config(16), params, 784, 4, 2);
+  QuantizedPerceptron network(small_qnn_config(16), params, 784, 4, 2);
   train_and_test(network, 120);
   for (unsigned layer = 0; layer < 2; ++layer) {
     const auto& hidden = network.hidden_weights(layer);
@@ -493,7 +482,7 @@ TEST(QuantizedPerceptron, DevicesHoldTheLevelsTheirHiddenWeightsRoundTo) {
 TEST(QuantizedPerceptron, ReprogramsOnlyWhenTheLevelChanges) {
   // Noiseless devices and open-loop programming: every pulse is one level of change the
   // unit asked for, and a synapse whose level did not change receives none.
-  Config config = small_config(16);
+  Config config = small_qnn_config(16);
   config.set("device.levels", json{{"count", 16}, {"sigma_frac", 0.0}});
   QnnParams params = default_params();
   params.verify_max_pulses = 0;
@@ -524,7 +513,7 @@ TEST(QuantizedPerceptron, ReprogramsOnlyWhenTheLevelChanges) {
 TEST(QuantizedPerceptron, HiddenWeightsChangeOnlyAtTheEndOfAMiniBatch) {
   QnnParams params = default_params();
   params.batch = 5;
-  QuantizedPerceptron network(small_config(8), params, 784, 4, 4);
+  QuantizedPerceptron network(small_qnn_config(8), params, 784, 4, 4);
   Rng data(13);
   const std::vector<float> initial = network.hidden_weights(0);
   for (int i = 0; i < 4; ++i) network.run_sample(band_image(i % 4, data).data(), {}, i % 4);
@@ -542,7 +531,7 @@ TEST(QuantizedPerceptron, HiddenWeightsChangeOnlyAtTheEndOfAMiniBatch) {
 }
 
 TEST(QuantizedPerceptron, InferenceDoesNotLearn) {
-  QuantizedPerceptron network(small_config(16), default_params(), 784, 4, 5);
+  QuantizedPerceptron network(small_qnn_config(16), default_params(), 784, 4, 5);
   Rng data(14);
   const std::vector<float> weights = network.array(0).weights(), hidden = network.hidden_weights(0);
   for (int i = 0; i < 30; ++i) network.run_sample(band_image(i % 4, data).data(), {}, -1);
@@ -557,7 +546,7 @@ TEST(QuantizedPerceptron, SameSeedSameWeightsBitForBit) {
   params.batch = 4;
   std::vector<float> runs[3][2];
   for (int run = 0; run < 3; ++run) {
-    QuantizedPerceptron network(small_config(24), params, 784, 4, run == 2 ? 8 : 7);
+    QuantizedPerceptron network(small_qnn_config(24), params, 784, 4, run == 2 ? 8 : 7);
     train_and_test(network, 80);
     runs[run][0] = network.array(0).weights();
     runs[run][1] = network.hidden_weights(0);
@@ -575,7 +564,7 @@ TEST(QuantizedPerceptron, MetaplasticityAttenuatesStepsAndHoldsLevels) {
     QnnParams params = default_params();
     params.meta_m = meta ? 6.0 : 0.0;
     params.batch = 4;
-    QuantizedPerceptron network(small_config(16), params, 784, 4, 9);
+    QuantizedPerceptron network(small_qnn_config(16), params, 784, 4, 9);
     train_and_test(network, 200);
     events[meta] = network.activity().reprogram_events;
     attenuations[meta] = network.activity().meta_attenuations;
@@ -591,7 +580,7 @@ TEST(QuantizedPerceptron, HingeLossLeavesSamplesBeyondTheMarginAlone) {
   params.margin = 1.0;
   params.output_gain = 0.5;  // logits wide enough that trained samples clear the margin
   params.batch = 4;
-  QuantizedPerceptron network(small_config(32), params, 784, 4, 12);
+  QuantizedPerceptron network(small_qnn_config(32), params, 784, 4, 12);
   EXPECT_GE(train_and_test(network, 600), 0.9);
   // On a sample far beyond the margin every output error is exactly zero.
   Rng data(15);
@@ -616,7 +605,7 @@ TEST(QuantizedPerceptron, StatisticsReportUpdatesAndMemory) {
   QnnParams params = default_params();
   params.hidden_bits = 12;
   params.batch = 4;
-  QuantizedPerceptron network(small_config(16), params, 784, 4, 10);
+  QuantizedPerceptron network(small_qnn_config(16), params, 784, 4, 10);
   train_and_test(network, 50);
   const json stats = network.statistics();
   for (const char* key : {"write_pulses", "max_writes_per_device", "mean_writes_per_device", "reprogram_events",
@@ -636,11 +625,11 @@ TEST(QuantizedPerceptron, StatisticsReportUpdatesAndMemory) {
 }
 
 TEST(QuantizedPerceptron, RejectsBadInputs) {
-  QuantizedPerceptron network(small_config(4), default_params(), 784, 4, 1);
+  QuantizedPerceptron network(small_qnn_config(4), default_params(), 784, 4, 1);
   std::vector<uint8_t> image(784, 0);
   EXPECT_NE(error_of([&] { network.run_sample(image.data(), {}, 4); }), "");
   EXPECT_NE(error_of([&] { network.run_sample(image.data(), std::vector<uint16_t>(10), 0); }), "");
-  Config seven = small_config(4);
+  Config seven = small_qnn_config(4);
   seven.set("device.n_mem", 7);
   EXPECT_NE(error_of([&] { QuantizedPerceptron bad(seven, 784, 4, 1); }).find("device.n_mem"), std::string::npos);
 }
@@ -724,7 +713,7 @@ TEST(QuantizedPerceptron, LearnsMnistDigitsAboveChance) {
   const std::vector<Task> tasks = build_dataset_sequence({&mnist}, selection, 1);
   QnnParams params = default_params();
   params.batch = 8;
-  QuantizedPerceptron network(small_config(64), params, mnist.pixels(), 10, 1);
+  QuantizedPerceptron network(small_qnn_config(64), params, mnist.pixels(), 10, 1);
   network.begin_task(0);
   for (int epoch = 0; epoch < 3; ++epoch)
     for (const Sample& sample : tasks[0].train) network.run_sample(mnist.train_image(sample.index), {}, sample.target);

@@ -80,6 +80,47 @@ TEST(QnnChip, TimedEqualsFunctionalBitForBit) {
   EXPECT_EQ(latency["kernel_time_s"], latency["sim_time_s"]);
 }
 
+// Two tasks, each tested after the second with its own normalization state (qnn.norm per_task).
+template <typename Runner>
+std::vector<int> replay_two_tasks(Runner& runner, Rng& data) {
+  std::vector<int> predictions;
+  for (size_t task = 0; task < 2; ++task) {
+    runner.begin_task(task);
+    for (int i = 0; i < 10; ++i)
+      predictions.push_back(runner.run_sample(blob((i + static_cast<int>(task)) % 4, data).data(), {}, i % 4).prediction);
+    runner.end_training();
+  }
+  for (size_t task = 0; task < 2; ++task) {
+    runner.begin_test(task);
+    for (int i = 0; i < 4; ++i) predictions.push_back(runner.run_sample(blob(i, data).data(), {}, -1).prediction);
+  }
+  return predictions;
+}
+
+TEST(QnnChip, PerTaskNormalizationIsTimedBitForBitAndCharged) {
+  Config config = chip_config();
+  config.set("qnn.norm", "per_task");
+  config.set("qnn.norm_layers", "both");
+  QuantizedPerceptron functional(config, 784, 4, 7), timed_network(config, 784, 4, 7);
+  FunctionalRunner reference(functional);
+  TimedRunner timed(config, timed_network, "");
+  Rng data_a(5), data_b(5);
+  EXPECT_EQ(replay_two_tasks(reference, data_a), replay_two_tasks(timed, data_b));
+  EXPECT_EQ(functional.logits(), timed_network.logits());
+  EXPECT_EQ(functional.statistics(), timed_network.statistics());
+
+  const QnnActivity& a = timed_network.activity();
+  EXPECT_GT(a.normalizations, 0u);
+  const EnergyLedger& ledger = timed.chip().context().ledger;
+  const ChipComponents& id = timed.chip().context().components;
+  const ChipCosts& costs = timed.chip().context().costs;
+  // The normalization state shares the hidden-weight SRAM; normalizing costs an activation.
+  EXPECT_EQ(ledger.operations(id.sram_hidden),
+            a.hidden_read_bits + a.hidden_write_bits + a.norm_state_read_bits + a.norm_state_write_bits);
+  EXPECT_EQ(ledger.aj(id.digital_unit, Phase::inference),
+            static_cast<int64_t>(a.activations + a.normalizations) * costs.activation_aj);
+}
+
 TEST(QnnChip, LedgerConservesEnergyAndChargesEveryPulse) {
   const Config config = chip_config();
   QuantizedPerceptron network(config, 784, 4, 3);

@@ -41,6 +41,20 @@ void add_qnn_keys(Schema& s) {
                "task i (from 0) trains at qnn.lr / divisor^i, the BNN code's per-task gamma; 1 = one rate"));
   s.add(integer("qnn.batch", 32, 1, 1e6, "training samples per hidden-weight update (1 = online)"));
 
+  // The per-neuron normalization the metaplastic BNNs use (src/qnn/neuron_norm.h).
+  s.add(choice("qnn.norm", "none", {"none", "shared", "per_task"},
+               "normalize each neuron by running statistics, then scale and shift by a learned gamma, beta; "
+               "per_task: each task is tested with the state it ended its training with (task identity at "
+               "inference, as the BNN code's default scenario)"));
+  s.add(choice("qnn.norm_layers", "hidden", {"hidden", "output", "both"},
+               "what qnn.norm normalizes: the hidden pre-activations, the logits, or both"));
+  s.add(number("qnn.norm_momentum", 0.01, 0, 1, "weight of each training sample in the running statistics"));
+  s.add(number("qnn.norm_gain", 0.15, 0, kInf,
+               "initial gamma of the hidden neurons (0.15 kept the most MNIST of 0.1, 0.15 and 0.5 in "
+               "docs/system_b_retention.md)"));
+  s.add(number("qnn.norm_shift", 0, -kInf, kInf, "initial beta of the hidden neurons"));
+  s.add(number("qnn.norm_output_gain", 1, 0, kInf, "initial gamma of the logits"));
+
   // Metaplasticity and device programming.
   s.add(number("qnn.meta_m", 4, 0, kInf,
                "metaplasticity m in f_meta = 1 - tanh^2(m|x|) on steps toward zero; 0 = off"));

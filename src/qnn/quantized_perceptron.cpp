@@ -33,6 +33,13 @@ void add_scaled(float a, const float* __restrict x, float* __restrict y, size_t 
 
 }  // namespace
 
+NormMode parse_norm_mode(const std::string& name) {
+  if (name == "none") return NormMode::none;
+  if (name == "shared") return NormMode::shared;
+  if (name == "per_task") return NormMode::per_task;
+  throw Error("qnn.norm: expected none | shared | per_task, got \"" + name + "\"");
+}
+
 Loss parse_loss(const std::string& name) {
   if (name == "cross_entropy") return Loss::cross_entropy;
   if (name == "hinge") return Loss::hinge;
@@ -62,6 +69,15 @@ QnnParams QnnParams::from_config(const Config& config) {
   p.meta_m = config.at("qnn.meta_m").get<double>();
   p.meta_reference = parse_meta_reference(config.at("qnn.meta_reference").get<std::string>());
   p.verify_max_pulses = config.at("qnn.verify_max_pulses").get<unsigned>();
+  p.norm = parse_norm_mode(config.at("qnn.norm").get<std::string>());
+  const std::string layers = config.at("qnn.norm_layers").get<std::string>();
+  p.norm_layer[0] = p.norm != NormMode::none && layers != "output";
+  p.norm_layer[1] = p.norm != NormMode::none && layers != "hidden";
+  for (NormParams& n : p.norm_params) n.momentum = config.at("qnn.norm_momentum").get<double>();
+  p.norm_params[0].gain = config.at("qnn.norm_gain").get<double>();
+  p.norm_params[0].shift = config.at("qnn.norm_shift").get<double>();
+  p.norm_params[1].gain = config.at("qnn.norm_output_gain").get<double>();
+  p.norm_params[1].shift = 0;
   return p;
 }
 
@@ -80,6 +96,9 @@ void for_each_counter(QnnActivity& a, const QnnActivity& o, Op op) {
   op(a.optimizer_steps, o.optimizer_steps);
   op(a.weight_steps, o.weight_steps);
   op(a.activations, o.activations);
+  op(a.normalizations, o.normalizations);
+  op(a.norm_state_read_bits, o.norm_state_read_bits);
+  op(a.norm_state_write_bits, o.norm_state_write_bits);
   op(a.error_terms, o.error_terms);
   op(a.hidden_read_bits, o.hidden_read_bits);
   op(a.hidden_write_bits, o.hidden_write_bits);
@@ -183,6 +202,10 @@ QuantizedPerceptron::QuantizedPerceptron(const Config& config, const QnnParams& 
   error_drive_.resize(outputs_);
   back_sum_.resize(rows[1]);
   hidden_error_.resize(hidden_);
+  const size_t neurons[2] = {hidden_, outputs_};
+  for (unsigned layer = 0; layer < 2; ++layer)
+    if (params_.norm_layer[layer])
+      norm_[layer] = std::make_unique<NeuronNorm>(neurons[layer], params_.norm_params[layer], params_.optimizer);
 }
 
 void QuantizedPerceptron::begin_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target) {
@@ -213,15 +236,14 @@ void QuantizedPerceptron::activate(unsigned layer) {
   activity_.activations += layer == 0 ? hidden_ : outputs_;
   if (layer == 1) {
     for (size_t k = 0; k < outputs_; ++k) logits_[k] = output_gain_ * column_sum_[1][k];
+    normalize(1, logits_.data());
     return;
   }
+  for (size_t j = 0; j < hidden_; ++j) pre_activation_[j] = hidden_gain_ * column_sum_[0][j];
+  normalize(0, pre_activation_.data());
   // A ReLU clipped at 1: the hidden activity is a row drive of the next crossbar, and the
   // DAC spans [0, 1].
-  for (size_t j = 0; j < hidden_; ++j) {
-    const float a = hidden_gain_ * column_sum_[0][j];
-    pre_activation_[j] = a;
-    hidden_drive_[j] = dac_.convert(std::clamp(a, 0.0f, 1.0f));
-  }
+  for (size_t j = 0; j < hidden_; ++j) hidden_drive_[j] = dac_.convert(std::clamp(pre_activation_[j], 0.0f, 1.0f));
 }
 
 void QuantizedPerceptron::compute_error() {
@@ -234,19 +256,19 @@ void QuantizedPerceptron::compute_error() {
       const float y = static_cast<int>(k) == target_ ? 1.0f : -1.0f;
       output_error_[k] = -y * std::max(0.0f, margin - y * logits_[k]);
     }
-    return;
-  }
-  if (params_.loss == Loss::mse) {
+  } else if (params_.loss == Loss::mse) {
     for (size_t k = 0; k < outputs_; ++k)
       output_error_[k] = logits_[k] - (static_cast<int>(k) == target_ ? static_cast<float>(params_.margin) : 0.0f);
-    return;
+  } else {
+    // Softmax cross-entropy: the error p − onehot is bounded in [−1, 1], what a DAC can drive.
+    const float top = *std::max_element(logits_.begin(), logits_.end());
+    float total = 0;
+    for (size_t k = 0; k < outputs_; ++k) total += output_error_[k] = std::exp(logits_[k] - top);
+    for (size_t k = 0; k < outputs_; ++k)
+      output_error_[k] = output_error_[k] / total - (static_cast<int>(k) == target_ ? 1.0f : 0.0f);
   }
-  // Softmax cross-entropy: the error p − onehot is bounded in [−1, 1], what a DAC can drive.
-  const float top = *std::max_element(logits_.begin(), logits_.end());
-  float total = 0;
-  for (size_t k = 0; k < outputs_; ++k) total += output_error_[k] = std::exp(logits_[k] - top);
-  for (size_t k = 0; k < outputs_; ++k)
-    output_error_[k] = output_error_[k] / total - (static_cast<int>(k) == target_ ? 1.0f : 0.0f);
+  // With normalized logits, the error the crossbar needs is the one before the normalization.
+  normalize_backward(1, output_error_.data());
 }
 
 void QuantizedPerceptron::read_backward() {
@@ -271,6 +293,7 @@ void QuantizedPerceptron::read_backward() {
     const float a = pre_activation_[j];
     hidden_error_[j] = (a > 0.0f && a < 1.0f) ? back_gain * back_sum_[j] : 0.0f;
   }
+  normalize_backward(0, hidden_error_.data());
 }
 
 void QuantizedPerceptron::accumulate_gradients() {
@@ -298,6 +321,40 @@ void QuantizedPerceptron::accumulate_gradients() {
   ++pending_[1];
 }
 
+void QuantizedPerceptron::normalize(unsigned layer, float* values) {
+  if (!norm_[layer]) return;
+  const uint64_t n = norm_[layer]->neurons();
+  norm_[layer]->forward(values, training());
+  // Each neuron reads its four state words; training first updates and writes its statistics.
+  activity_.normalizations += training() ? 2 * n : n;
+  activity_.norm_state_read_bits += n * NeuronNorm::kStateWords * kFloatBits;
+  if (training()) activity_.norm_state_write_bits += n * 2 * kFloatBits;
+}
+
+void QuantizedPerceptron::normalize_backward(unsigned layer, float* error) {
+  if (!norm_[layer]) return;
+  const uint64_t n = norm_[layer]->neurons();
+  norm_[layer]->backward(error);
+  activity_.error_terms += n;             // each error scaled by gamma / sigma
+  activity_.gradient_updates += 2 * n;    // gamma's and beta's gradient sums
+  activity_.gradient_read_bits += 2 * n * kFloatBits;
+  activity_.gradient_write_bits += 2 * n * kFloatBits;
+}
+
+void QuantizedPerceptron::update_norm(unsigned layer) {
+  if (!norm_[layer]) return;
+  NeuronNorm& norm = *norm_[layer];
+  const uint64_t parameters = 2 * norm.neurons();
+  norm.update(1.0f / static_cast<float>(pending_[layer]));
+  const uint64_t state_bits = norm.optimizer().state_words() * kFloatBits;
+  activity_.weight_steps += parameters;
+  activity_.norm_state_read_bits += parameters * kFloatBits;
+  activity_.norm_state_write_bits += parameters * kFloatBits;
+  activity_.gradient_read_bits += parameters * kFloatBits;
+  activity_.optimizer_state_read_bits += parameters * state_bits;
+  activity_.optimizer_state_write_bits += parameters * state_bits;
+}
+
 void QuantizedPerceptron::update_layer(unsigned layer) {
   if (pending_[layer] == 0) return;
   SynapseArray& array = *arrays_[layer];
@@ -312,6 +369,7 @@ void QuantizedPerceptron::update_layer(unsigned layer) {
 
   optimizer.begin_step();
   ++activity_.optimizer_steps;
+  update_norm(layer);
   step_.resize(n);
   optimizer.deltas(gradient_[layer].data(), 1.0f / static_cast<float>(pending_[layer]), step_.data(), n);
   uint64_t visited = dense ? n : 0, written = 0;
@@ -392,8 +450,16 @@ void QuantizedPerceptron::flush() {
   for (unsigned layer = 0; layer < 2; ++layer) update_layer(layer);
 }
 
+void QuantizedPerceptron::begin_test(size_t task_index) {
+  if (params_.norm != NormMode::per_task) return;
+  for (auto& norm : norm_)
+    if (norm) norm->use_for_inference(task_index);
+}
+
 void QuantizedPerceptron::begin_task(size_t task_index) {
   flush();
+  for (auto& norm : norm_)
+    if (norm && params_.norm == NormMode::per_task && task_index > 0) norm->save_task(task_index - 1);
   if (params_.reset_optimizer_at_task && task_index > 0)
     for (HiddenOptimizer& optimizer : optimizers_) optimizer.reset();
   const double lr = params_.optimizer.lr * std::pow(params_.lr_task_divisor, -static_cast<double>(task_index));
@@ -406,6 +472,9 @@ nlohmann::json QuantizedPerceptron::memory_bits() const {
   const uint64_t state_bits = optimizers_[0].state_words() * kFloatBits;
   const uint64_t gradient_bits = params_.batch > 1 ? kFloatBits : 0;
   const uint64_t per_synapse = hidden_bits + state_bits + gradient_bits;
+  uint64_t norm_bits = 0;
+  for (const auto& norm : norm_)
+    if (norm) norm_bits += norm->storage_words() * kFloatBits;
   return {{"synapses", synapses},
           {"hidden_weight_bits_per_synapse", hidden_bits},
           {"optimizer_state_bits_per_synapse", state_bits},
@@ -414,7 +483,8 @@ nlohmann::json QuantizedPerceptron::memory_bits() const {
           {"hidden_weights", synapses * hidden_bits},
           {"optimizer_state", synapses * state_bits},
           {"gradient_buffer", synapses * gradient_bits},
-          {"total", synapses * per_synapse}};
+          {"normalization", norm_bits},
+          {"total", synapses * per_synapse + norm_bits}};
 }
 
 nlohmann::json QuantizedPerceptron::statistics() const {
@@ -434,6 +504,9 @@ nlohmann::json QuantizedPerceptron::statistics() const {
                                {"inference_samples", a.inference_samples},
                                {"forward_reads", a.forward_reads},
                                {"activations", a.activations},
+                               {"normalizations", a.normalizations},
+                               {"norm_state_read_bits", a.norm_state_read_bits},
+                               {"norm_state_write_bits", a.norm_state_write_bits},
                                {"error_terms", a.error_terms},
                                {"weight_steps", a.weight_steps},
                                {"transposed_reads", a.transposed_reads},

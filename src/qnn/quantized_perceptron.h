@@ -29,6 +29,7 @@
 #include "qnn/level_programmer.h"
 #include "qnn/level_grid.h"
 #include "qnn/metaplastic_gate.h"
+#include "qnn/neuron_norm.h"
 #include "snn/network.h"
 #include "xbar/analog_read.h"
 
@@ -37,6 +38,10 @@ namespace mx {
 class Config;
 
 enum class Loss { cross_entropy, hinge, mse };
+// qnn.norm: whether the digital unit normalizes each neuron (src/qnn/neuron_norm.h), and
+// whether each task is then tested with its own normalization state.
+enum class NormMode { none, shared, per_task };
+NormMode parse_norm_mode(const std::string& name);
 Loss parse_loss(const std::string& name);
 
 // The qnn.* keys (qnn_schema.cpp), parsed.
@@ -55,6 +60,9 @@ struct QnnParams {
   double lr_task_divisor;  // task i trains at lr / divisor^i
   double meta_m;
   MetaReference meta_reference;
+  NormMode norm = NormMode::none;
+  bool norm_layer[2] = {false, false};  // which layers' outputs are normalized (hidden, logits)
+  NormParams norm_params[2];
   unsigned verify_max_pulses;
 
   static QnnParams from_config(const Config& config);
@@ -86,6 +94,8 @@ struct QnnActivity {
   uint64_t optimizer_steps = 0;        // mini-batch updates, per layer
   uint64_t weight_steps = 0;           // hidden weights the optimizer and the gate visited
   uint64_t activations = 0;            // hidden activations and logits formed
+  uint64_t normalizations = 0;         // qnn.norm: neurons normalized (and, training, statistics updated)
+  uint64_t norm_state_read_bits = 0, norm_state_write_bits = 0;  // statistics, gamma, beta
   uint64_t error_terms = 0;            // output errors and back-propagated hidden errors formed
   uint64_t hidden_read_bits = 0, hidden_write_bits = 0;
   uint64_t optimizer_state_read_bits = 0, optimizer_state_write_bits = 0;
@@ -142,6 +152,9 @@ class QuantizedPerceptron {
   // its learning rate becomes qnn.lr / qnn.lr_task_divisor^task_index.
   void begin_task(size_t task_index);
   void flush();
+  // Before task `task_index`'s test set: with qnn.norm per_task, inference uses the
+  // normalization state that task ended its training with.
+  void begin_test(size_t task_index);
 
   bool training() const { return target_ >= 0; }
   SynapseArray& array(unsigned layer) { return *arrays_[layer]; }
@@ -176,6 +189,12 @@ class QuantizedPerceptron {
     QuantizedPerceptron& network_;
   };
 
+  // qnn.norm on one layer's outputs, each with its digital work counted (no-ops when the
+  // layer is not normalized).
+  void normalize(unsigned layer, float* values);
+  void normalize_backward(unsigned layer, float* error);
+  void update_norm(unsigned layer);
+
   size_t inputs_, hidden_, outputs_;
   QnnParams params_;
   unsigned bias_rows_;  // 1: each crossbar has a bias word line driven at 1
@@ -196,6 +215,7 @@ class QuantizedPerceptron {
   std::vector<uint16_t> level_[2];
   std::vector<float> gradient_[2];
   std::vector<float> step_;  // the optimizer's proposed changes of one layer
+  std::unique_ptr<NeuronNorm> norm_[2];  // null: the layer is not normalized
 
   const uint8_t* image_ = nullptr;
   const std::vector<uint16_t>* permutation_ = nullptr;
