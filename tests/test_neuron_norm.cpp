@@ -168,6 +168,20 @@ TEST(NeuronNormInPerceptron, ItsWorkAndStorageAreCounted) {
             plain.memory_bits()["total"].get<uint64_t>() + memory["normalization"].get<uint64_t>());
 }
 
+TEST(NeuronNormInPerceptron, GammaAndBetaFollowTheTasksRateAndReset) {
+  Config config = norm_config("per_task");
+  config.set("qnn.reset_optimizer_at_task", true);
+  config.set("qnn.lr_task_divisor", 4.0);
+  QuantizedPerceptron network(config, 784, 4, 5);
+  train_two_tasks(network);
+  const HiddenOptimizer& norm_optimizer = network.norm(0)->optimizer();
+  EXPECT_EQ(norm_optimizer.steps(), network.optimizer(0).steps());  // restarted with the weights'
+  EXPECT_EQ(norm_optimizer.steps(), 10u);                           // 40 samples in batches of 4
+  EXPECT_DOUBLE_EQ(norm_optimizer.learning_rate(), network.optimizer(0).learning_rate());
+  EXPECT_DOUBLE_EQ(norm_optimizer.learning_rate(), 0.005 / 4);
+  EXPECT_EQ(network.norm(1), nullptr);  // the hidden layer only, by default
+}
+
 TEST(NeuronNormInPerceptron, RejectsAnUnknownMode) {
   try {
     const Config config = norm_config("batch");

@@ -50,6 +50,8 @@ class NeuronNorm {
   uint64_t storage_words() const {
     return neurons() * (kStateWords * (1 + saved_.size()) + training_words());
   }
+  // Gamma's and beta's optimizer, which follows the hidden weights' per-task reset and rate.
+  HiddenOptimizer& optimizer() { return optimizer_; }
   const HiddenOptimizer& optimizer() const { return optimizer_; }
 
  private:

@@ -460,10 +460,14 @@ void QuantizedPerceptron::begin_task(size_t task_index) {
   flush();
   for (auto& norm : norm_)
     if (norm && params_.norm == NormMode::per_task && task_index > 0) norm->save_task(task_index - 1);
-  if (params_.reset_optimizer_at_task && task_index > 0)
-    for (HiddenOptimizer& optimizer : optimizers_) optimizer.reset();
+  std::vector<HiddenOptimizer*> all = {&optimizers_[0], &optimizers_[1]};
+  for (auto& norm : norm_)
+    if (norm) all.push_back(&norm->optimizer());
   const double lr = params_.optimizer.lr * std::pow(params_.lr_task_divisor, -static_cast<double>(task_index));
-  for (HiddenOptimizer& optimizer : optimizers_) optimizer.set_learning_rate(lr);
+  for (HiddenOptimizer* optimizer : all) {
+    if (params_.reset_optimizer_at_task && task_index > 0) optimizer->reset();
+    optimizer->set_learning_rate(lr);
+  }
 }
 
 nlohmann::json QuantizedPerceptron::memory_bits() const {

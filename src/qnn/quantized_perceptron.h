@@ -148,8 +148,9 @@ class QuantizedPerceptron {
   // The functional mode: all phases back to back.
   SampleResult run_sample(const uint8_t* image, const std::vector<uint16_t>& permutation, int target);
   // A new task: a partial mini-batch left from the previous one is applied first; with
-  // qnn.reset_optimizer_at_task the optimizer then starts afresh (not before task 0), and
-  // its learning rate becomes qnn.lr / qnn.lr_task_divisor^task_index.
+  // qnn.reset_optimizer_at_task the optimizers (gamma's and beta's too) then start afresh
+  // (not before task 0), and their learning rate becomes qnn.lr / qnn.lr_task_divisor^task_index.
+  // With qnn.norm per_task, the normalization state the last task ended with is kept for its tests.
   void begin_task(size_t task_index);
   void flush();
   // Before task `task_index`'s test set: with qnn.norm per_task, inference uses the
@@ -171,6 +172,8 @@ class QuantizedPerceptron {
   const std::vector<float>& output_error() const { return output_error_; }
   const QnnActivity& activity() const { return activity_; }
   const HiddenOptimizer& optimizer(unsigned layer) const { return optimizers_[layer]; }
+  // The normalization of a layer's outputs (qnn.norm), or nullptr.
+  const NeuronNorm* norm(unsigned layer) const { return norm_[layer].get(); }
 
   // The digital unit's storage, in bits.
   nlohmann::json memory_bits() const;
