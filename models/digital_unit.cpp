@@ -37,7 +37,8 @@ uint64_t DigitalUnit::charge(const QnnActivity& w, Phase phase) {
   if (w.normalizations)
     context_.charge(record_, id.digital_unit, phase, c.activation_aj * static_cast<int64_t>(w.normalizations),
                     w.normalizations);
-  charge_sram(id.sram_hidden, phase, w.norm_state_read_bits, w.norm_state_write_bits);
+  if (w.norm_state_read_bits || w.norm_state_write_bits)
+    charge_sram(id.sram_hidden, phase, w.norm_state_read_bits, w.norm_state_write_bits);
   const uint64_t update_ops = w.gradient_updates + w.weight_steps;
   if (update_ops)
     context_.charge(record_, id.digital_unit, Phase::learning,
