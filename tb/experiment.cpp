@@ -45,6 +45,24 @@ std::vector<std::string> parse_dirs(const json& value) {
   return dirs;
 }
 
+// `task.epochs`: one count for every task, or one per task, each a positive integer.
+std::vector<size_t> parse_epochs(const json& value, size_t tasks) {
+  auto is_count = [](const json& e) { return e.is_number_integer() && e.get<int64_t>() >= 1 && e.get<int64_t>() <= 1000; };
+  if (is_count(value)) return std::vector<size_t>(tasks, value.get<size_t>());
+  const std::string expected = "expected an epoch count in [1, 1000] or an array of " + std::to_string(tasks) +
+                               " of them (one per task)";
+  if (!value.is_array() || value.size() != tasks)
+    throw Error("'task.epochs': " + expected + ", got " + shown_value(value));
+  std::vector<size_t> epochs;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!is_count(value[i]))
+      throw Error("'task.epochs[" + std::to_string(i) + "]': expected an epoch count in [1, 1000], got " +
+                  shown_value(value[i]));
+    epochs.push_back(value[i].get<size_t>());
+  }
+  return epochs;
+}
+
 std::string folder_name(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const size_t slash = dir.find_last_of('/');
@@ -80,6 +98,8 @@ TaskSequence build_task_sequence(const Config& config) {
     for (const auto& dataset : sequence.datasets) datasets.push_back(dataset.get());
     sequence.tasks = build_dataset_sequence(datasets, selection, seed);
   }
+  const std::vector<size_t> epochs = parse_epochs(config.at("task.epochs"), sequence.tasks.size());
+  for (size_t i = 0; i < sequence.tasks.size(); ++i) sequence.tasks[i].epochs = epochs[i];
   return sequence;
 }
 
@@ -143,6 +163,7 @@ void common_summary(const Config& config, const TaskSequence& sequence, const Re
     tasks.push_back({{"name", task.name},
                      {"dataset", task.dataset->name},
                      {"train_samples", task.train.size()},
+                     {"epochs", task.epochs},
                      {"test_samples", task.test.size()}});
   s["tasks"] = tasks;
   s["accuracy"] = {{"matrix", replay.accuracy.to_json()},
@@ -183,11 +204,11 @@ json replay_network(const Config& config, const TaskSequence& sequence, Network&
   const Schedule schedule = schedule_from_config(config, sequence.tasks.size());
   LifetimeReplay life;
   if (schedule.enabled())
-    life = replay_lifetime(sequence.tasks, config.get_uint("task.epochs"), runner, schedule,
+    life = replay_lifetime(sequence.tasks, runner, schedule,
                            {&network.array(0), &network.array(1)}, on_progress);
   const ReplayResult replay = schedule.enabled()
                                   ? life.replay
-                                  : replay_tasks(sequence.tasks, config.get_uint("task.epochs"), runner, on_progress);
+                                  : replay_tasks(sequence.tasks, runner, on_progress);
 
   json s;
   const SynapseArray* arrays[2] = {&network.array(0), &network.array(1)};

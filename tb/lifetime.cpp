@@ -22,7 +22,7 @@ void set_clock(const std::vector<SynapseArray*>& arrays, double t_s) {
 
 }  // namespace
 
-LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
+LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, SampleRunner& runner,
                                const Schedule& schedule, const std::vector<SynapseArray*>& arrays,
                                const std::function<void(const ReplayProgress&)>& on_progress) {
   LifetimeReplay run;
@@ -75,8 +75,8 @@ LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, size_t epochs, Sa
     const std::string stage = "train task " + std::to_string(i + 1) + "/" + std::to_string(tasks.size());
     size_t trained = 0;
     double refreshed = begin;
-    for (size_t epoch = 0; epoch < epochs; ++epoch)
-      for (const Sample& sample : tasks[i].train) {
+    for (size_t epoch = 0; epoch < tasks[i].epochs; ++epoch)
+      for (const Sample& sample : epoch_order(tasks[i], epoch)) {
         // Writes are stamped with the sample's own time on the calendar.
         const double now = begin + static_cast<double>(trained) / schedule.samples_per_s;
         if (now - refreshed >= kTrainingRefreshS) {

@@ -22,7 +22,7 @@ struct LifetimeReplay {
   double end_s = 0;  // the end of the calendar: the last evaluation or training end
 };
 
-LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
+LifetimeReplay replay_lifetime(const std::vector<Task>& tasks, SampleRunner& runner,
                                const Schedule& schedule, const std::vector<SynapseArray*>& arrays,
                                const std::function<void(const ReplayProgress&)>& on_progress);
 

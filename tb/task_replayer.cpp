@@ -24,13 +24,13 @@ double evaluate_task(const std::vector<Task>& tasks, size_t task_index, SampleRu
   return task.test.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(task.test.size());
 }
 
-ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
+ReplayResult replay_tasks(const std::vector<Task>& tasks, SampleRunner& runner,
                           const std::function<void(const ReplayProgress&)>& on_progress) {
   ReplayResult result;
   result.accuracy = AccuracyMatrix(tasks.size());
   ReplayProgress progress;
   for (size_t i = 0; i < tasks.size(); ++i) {
-    progress.samples_total += tasks[i].train.size() * epochs;
+    progress.samples_total += tasks[i].train.size() * tasks[i].epochs;
     for (size_t j = 0; j <= i; ++j) progress.samples_total += tasks[j].test.size();
   }
   const auto start = Clock::now();
@@ -51,7 +51,7 @@ ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleR
     runner.begin_task(i);
     const auto train_start = Clock::now();
     const std::string train_stage = "train task " + std::to_string(i + 1) + "/" + std::to_string(tasks.size());
-    for (size_t epoch = 0; epoch < epochs; ++epoch)
+    for (size_t epoch = 0; epoch < task.epochs; ++epoch)
       for (const Sample& sample : epoch_order(task, epoch)) {
         runner.run_sample(task.dataset->train_image(sample.index), task.permutation, sample.target);
         ++result.train_samples;

@@ -66,7 +66,8 @@ struct ReplayResult {
   double train_wall_s = 0, wall_s = 0;
 };
 
-ReplayResult replay_tasks(const std::vector<Task>& tasks, size_t epochs, SampleRunner& runner,
+// Each task is trained for its `epochs`, in epoch_order.
+ReplayResult replay_tasks(const std::vector<Task>& tasks, SampleRunner& runner,
                           const std::function<void(const ReplayProgress&)>& on_progress);
 
 // Accuracy of the chip on task `task_index` of `tasks`' test set (no learning; the runner is

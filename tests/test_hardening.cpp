@@ -91,6 +91,16 @@ TEST(HardeningInput, IntegersAreCheckedBeforeNarrowing) {
   expect_one_line_error(metaxbar("sweep " + config + " -j -1"), "-j -1: expected a number of workers in [1, 1024]");
 }
 
+TEST(HardeningInput, EpochCountsAreOnePerTask) {
+  const std::string config = tiny_config(temp_dir("epochs"));  // one task
+  expect_one_line_error(metaxbar("run " + config + " --set 'task.epochs=[2,3]'"),
+                        "'task.epochs': expected an epoch count in [1, 1000] or an array of 1 of them (one per task), "
+                        "got [2,3]");
+  expect_one_line_error(metaxbar("run " + config + " --set task.epochs=0"), "'task.epochs': expected an epoch count");
+  expect_one_line_error(metaxbar("run " + config + " --set 'task.epochs=[1.5]'"),
+                        "'task.epochs[0]': expected an epoch count in [1, 1000], got 1.5");
+}
+
 TEST(HardeningInput, LongValuesAreCutInMessages) {
   const std::string config = tiny_config(temp_dir("long"));
   const Outcome outcome = metaxbar("run " + config + " --set 'network.hidden=\"" + std::string(60000, 'x') + "\"'");

@@ -35,7 +35,9 @@ Schema build_run_schema() {
   s.add(boolean("task.permute_first", false, "permuted: permute the first task too"));
   s.add(any("task.sequence_dirs", json::array(),
             "sequence: IDX folders of the datasets that follow data.dir, in order"));
-  s.add(integer("task.epochs", 1, 1, 1000, "passes over each task's training set"));
+  s.add(any("task.epochs", 1,
+            "passes over each task's training set: one count for every task, or an array of one count per "
+            "task, in order"));
 
   // Network and encoding (SPEC §1.1-1.3).
   s.add(choice("network.kind", "snn", {"snn", "qnn"},

@@ -26,6 +26,7 @@ struct Task {
   std::vector<Sample> train, test;    // train in presentation order, test in index order
   uint32_t n_outputs = 0;
   uint64_t order_seed = 0;  // the stream later epochs reshuffle `train` from
+  size_t epochs = 1;        // passes over `train` when the task is learned
 };
 
 // The presentation order of a task's training samples in `epoch` (0-based): epoch 0 is
