@@ -294,9 +294,11 @@ json quantized_memory(const Config& config, const QuantizedPerceptron& network) 
 json run_quantized(const Config& config, const TaskSequence& sequence,
                    const std::function<void(const ReplayProgress&)>& on_progress, const std::string& trace_dir) {
   const Task& first = sequence.tasks.front();
-  QuantizedPerceptron network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"));
+  QuantizedPerceptron network(config, first.dataset->pixels(), first.n_outputs, config.get_uint("seed"),
+                              sequence.tasks.size());
   return replay_network(config, sequence, network, on_progress, trace_dir, [&](json& s) {
     s["network"]["rule"] = network.params().meta_m > 0 ? "qnn_meta" : "qnn";
+    s["network"]["heads"] = network.heads();
     json statistics = network.statistics();
     s["updates"] = statistics["updates"];
     s["digital_unit"] = statistics["digital_unit"];

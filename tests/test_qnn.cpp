@@ -466,6 +466,63 @@ TEST(QuantizedPerceptron, EachTaskTrainsAtItsOwnLearningRate) {
   EXPECT_NEAR(delta[0], -0.001, 1e-7);
 }
 
+// Task 1 relabels task 0's images (class c becomes 3 - c): with a head per task, each
+// task's columns learn only while it is current, and a test reads the head it names.
+TEST(QuantizedPerceptron, PerTaskHeadsTrainOnlyTheCurrentTasksColumns) {
+  QnnParams params = default_params();
+  params.batch = 4;
+  params.optimizer.lr = 0.02;
+  params.head_per_task = true;
+  QuantizedPerceptron network(small_qnn_config(32), params, 784, 4, 8, 2);
+  ASSERT_EQ(network.heads(), 2u);
+  ASSERT_EQ(network.array(1).cols(), 8u);
+  auto head_weights = [&](size_t head) {
+    std::vector<float> w;
+    const auto& all = network.hidden_weights(1);
+    for (size_t row = 0; row < network.array(1).rows(); ++row)
+      for (size_t k = 0; k < 4; ++k) w.push_back(all[row * 8 + head * 4 + k]);
+    return w;
+  };
+  auto train = [&](size_t task) {
+    network.begin_task(task);
+    Rng data(20 + task);
+    for (int i = 0; i < 400; ++i) {
+      const int c = i % 4;
+      network.run_sample(band_image(c, data).data(), {}, task == 0 ? c : 3 - c);
+    }
+  };
+  auto accuracy_on_task0_labels = [&](size_t head) {
+    network.begin_test(head);
+    Rng data(30);
+    int correct = 0;
+    for (int i = 0; i < 100; ++i) correct += network.run_sample(band_image(i % 4, data).data(), {}, -1).prediction == i % 4;
+    return correct / 100.0;
+  };
+  const std::vector<float> untrained_head1 = head_weights(1);
+  train(0);
+  EXPECT_EQ(head_weights(1), untrained_head1);  // not even momentum moves another task's head
+  const std::vector<float> head0 = head_weights(0);
+  train(1);
+  EXPECT_EQ(head_weights(0), head0);
+  EXPECT_NE(head_weights(1), untrained_head1);
+  EXPECT_GE(accuracy_on_task0_labels(0), 0.9);  // head 0 still reads task 0's classes
+  EXPECT_LE(accuracy_on_task0_labels(1), 0.1);  // head 1 answers with task 1's labels
+  EXPECT_NE(error_of([&] { network.begin_task(2); }).find("qnn.heads: per_task built 2 output heads, task 3"),
+            std::string::npos);
+}
+
+TEST(QuantizedPerceptron, SharedHeadsIgnoreTheTaskCountAndPerTaskHeadsRefuseNormalizedLogits) {
+  QuantizedPerceptron shared(small_qnn_config(8), default_params(), 784, 4, 1, 3);
+  EXPECT_EQ(shared.heads(), 1u);
+  EXPECT_EQ(shared.array(1).cols(), 4u);
+  QnnParams params = default_params();
+  params.head_per_task = true;
+  params.norm = NormMode::per_task;
+  params.norm_layer[1] = true;
+  EXPECT_NE(error_of([&] { QuantizedPerceptron(small_qnn_config(8), params, 784, 4, 1, 2); }).find("qnn.norm_layers"),
+            std::string::npos);
+}
+
 TEST(QuantizedPerceptron, DevicesHoldTheLevelsTheirHiddenWeightsRoundTo) {
   QnnParams params = default_params();
   params.batch = 4;

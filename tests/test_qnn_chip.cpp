@@ -121,6 +121,23 @@ TEST(QnnChip, PerTaskNormalizationIsTimedBitForBitAndCharged) {
             static_cast<int64_t>(a.activations + a.normalizations) * costs.activation_aj);
 }
 
+// A head per task: the output crossbar is twice as wide, and the chip reads and charges it
+// as the functional perceptron computes it.
+TEST(QnnChip, PerTaskHeadsAreTimedBitForBit) {
+  Config config = chip_config();
+  config.set("qnn.heads", "per_task");
+  QuantizedPerceptron functional(config, 784, 4, 7, 2), timed_network(config, 784, 4, 7, 2);
+  ASSERT_EQ(timed_network.array(1).cols(), 8u);
+  FunctionalRunner reference(functional);
+  TimedRunner timed(config, timed_network, "");
+  Rng data_a(5), data_b(5);
+  EXPECT_EQ(replay_two_tasks(reference, data_a), replay_two_tasks(timed, data_b));
+  for (unsigned layer = 0; layer < 2; ++layer)
+    EXPECT_EQ(functional.hidden_weights(layer), timed_network.hidden_weights(layer)) << layer;
+  EXPECT_EQ(functional.logits(), timed_network.logits());
+  EXPECT_EQ(functional.statistics(), timed_network.statistics());
+}
+
 TEST(QnnChip, LedgerConservesEnergyAndChargesEveryPulse) {
   const Config config = chip_config();
   QuantizedPerceptron network(config, 784, 4, 3);

@@ -41,6 +41,11 @@ void add_qnn_keys(Schema& s) {
                "task i (from 0) trains at qnn.lr / divisor^i, the BNN code's per-task gamma; 1 = one rate"));
   s.add(integer("qnn.batch", 32, 1, 1e6, "training samples per hidden-weight update (1 = online)"));
 
+  s.add(choice("qnn.heads", "shared", {"shared", "per_task"},
+               "shared: every task uses the same output neurons (SPEC §2's MNIST then Fashion-MNIST); per_task: "
+               "each task trains and is tested on its own block of output columns, which needs the task's "
+               "identity at inference"));
+
   // The per-neuron normalization the metaplastic BNNs use (src/qnn/neuron_norm.h).
   s.add(choice("qnn.norm", "none", {"none", "shared", "per_task"},
                "normalize each neuron by running statistics, then scale and shift by a learned gamma, beta; "

@@ -69,6 +69,7 @@ QnnParams QnnParams::from_config(const Config& config) {
   p.meta_m = config.at("qnn.meta_m").get<double>();
   p.meta_reference = parse_meta_reference(config.at("qnn.meta_reference").get<std::string>());
   p.verify_max_pulses = config.at("qnn.verify_max_pulses").get<unsigned>();
+  p.head_per_task = config.at("qnn.heads").get<std::string>() == "per_task";
   p.norm = parse_norm_mode(config.at("qnn.norm").get<std::string>());
   const std::string layers = config.at("qnn.norm_layers").get<std::string>();
   p.norm_layer[0] = p.norm != NormMode::none && layers != "output";
@@ -126,26 +127,32 @@ QnnActivity& QnnActivity::operator-=(const QnnActivity& other) {
   return *this;
 }
 
-QuantizedPerceptron::QuantizedPerceptron(const Config& config, size_t inputs, size_t outputs, uint64_t seed)
-    : QuantizedPerceptron(config, QnnParams::from_config(config), inputs, outputs, seed) {}
+QuantizedPerceptron::QuantizedPerceptron(const Config& config, size_t inputs, size_t outputs, uint64_t seed,
+                                         size_t tasks)
+    : QuantizedPerceptron(config, QnnParams::from_config(config), inputs, outputs, seed, tasks) {}
 
 QuantizedPerceptron::QuantizedPerceptron(const Config& config, const QnnParams& params, size_t inputs,
-                                         size_t outputs, uint64_t seed)
+                                         size_t outputs, uint64_t seed, size_t tasks)
     : inputs_(inputs),
       hidden_(config.get_uint("network.hidden")),
       outputs_(outputs),
+      heads_(params.head_per_task ? tasks : 1),
       params_(params),
       bias_rows_(params.bias_row ? 1 : 0),
       device_rng_{Rng(derive_seed(seed, kDeviceHidden)), Rng(derive_seed(seed, kDeviceOutput))},
       dac_(DacSpec{params.dac_bits}) {
   if (inputs_ == 0 || outputs_ == 0) throw Error("quantized perceptron: needs at least one input and one output");
   if (params_.batch == 0) throw Error("qnn.batch: expected at least 1 sample per update");
+  if (heads_ == 0) throw Error("qnn.heads: per_task needs at least one task, got 0");
+  if (params_.head_per_task && params_.norm_layer[1])
+    throw Error("qnn.heads: per_task keeps a block of output columns per task, but qnn.norm_layers normalizes "
+                "one shared set of logits; expected qnn.norm_layers \"hidden\" (or qnn.norm none)");
   if (config.get_uint("device.n_mem") != 1)
     throw Error(config.origin() + ": 'device.n_mem': System B (network.kind \"qnn\") programs one device per "
                 "weight; expected 1, got " + std::to_string(config.get_uint("device.n_mem")));
   const LevelTable table = LevelTable::from_config(config.at("device.levels"), "device.levels");
   // A bias is one more word line held at full drive, in both crossbars.
-  const size_t rows[2] = {inputs_ + bias_rows_, hidden_ + bias_rows_}, cols[2] = {hidden_, outputs_};
+  const size_t rows[2] = {inputs_ + bias_rows_, hidden_ + bias_rows_}, cols[2] = {hidden_, outputs_ * heads_};
   const char* layer_key[2] = {"hidden", "output"};
   const uint64_t init_tag[2] = {kInitHidden, kInitOutput};
   TileGrid tiles;
@@ -164,7 +171,8 @@ QuantizedPerceptron::QuantizedPerceptron(const Config& config, const QnnParams& 
     const LevelGrid& grid = *grids_[layer];
     gates_.emplace_back(params_.meta_m, params_.meta_reference, grid);
     formats_.emplace_back(params_.hidden_bits, params_.hidden_range * grid.w_max());
-    optimizers_.emplace_back(rows[layer] * cols[layer], params_.optimizer);
+    for (size_t head = 0; head < (layer == 0 ? 1 : heads_); ++head)
+      optimizers_.emplace_back(rows[layer] * (layer == 0 ? cols[0] : outputs_), params_.optimizer);
     readers_.emplace_back(tiles, adc);
 
     // The unit starts from what the devices hold: each synapse's level is its initial
@@ -195,11 +203,11 @@ QuantizedPerceptron::QuantizedPerceptron(const Config& config, const QnnParams& 
   input_drive_.assign(rows[0], 1.0f);  // the bias row, if any, stays at 1
   hidden_drive_.assign(rows[1], 1.0f);
   column_sum_[0].resize(hidden_);
-  column_sum_[1].resize(outputs_);
+  column_sum_[1].resize(cols[1]);
   pre_activation_.resize(hidden_);
   logits_.resize(outputs_);
   output_error_.resize(outputs_);
-  error_drive_.resize(outputs_);
+  error_drive_.assign(cols[1], 0.0f);  // the other heads' bit lines stay undriven
   back_sum_.resize(rows[1]);
   hidden_error_.resize(hidden_);
   const size_t neurons[2] = {hidden_, outputs_};
@@ -235,7 +243,8 @@ void QuantizedPerceptron::read_layer(unsigned layer) {
 void QuantizedPerceptron::activate(unsigned layer) {
   activity_.activations += layer == 0 ? hidden_ : outputs_;
   if (layer == 1) {
-    for (size_t k = 0; k < outputs_; ++k) logits_[k] = output_gain_ * column_sum_[1][k];
+    const float* head_sums = &column_sum_[1][head_ * outputs_];
+    for (size_t k = 0; k < outputs_; ++k) logits_[k] = output_gain_ * head_sums[k];
     normalize(1, logits_.data());
     return;
   }
@@ -280,9 +289,10 @@ void QuantizedPerceptron::read_backward() {
     std::fill(hidden_error_.begin(), hidden_error_.end(), 0.0f);
     return;
   }
+  float* head_drive = &error_drive_[head_ * outputs_];
   for (size_t k = 0; k < outputs_; ++k) {
     const float level = dac_.convert(std::fabs(output_error_[k]) / scale);
-    error_drive_[k] = output_error_[k] < 0 ? -level : level;
+    head_drive[k] = output_error_[k] < 0 ? -level : level;
   }
   port_->read_transposed(1, error_drive_.data(), back_sum_.data());
   ++activity_.transposed_reads;
@@ -306,10 +316,11 @@ void QuantizedPerceptron::accumulate_gradients() {
     add_scaled(hidden_gain_ * x, hidden_error_.data(), &gradient_[0][i * hidden_], hidden_);
     words += hidden_;
   }
+  const size_t output_cols = outputs_ * heads_;
   for (size_t j = 0; j < hidden_drive_.size(); ++j) {
     const float h = hidden_drive_[j];
     if (h == 0.0f) continue;
-    add_scaled(output_gain_ * h, output_error_.data(), &gradient_[1][j * outputs_], outputs_);
+    add_scaled(output_gain_ * h, output_error_.data(), &gradient_[1][j * output_cols + head_ * outputs_], outputs_);
     words += outputs_;
   }
   activity_.gradient_updates += words;
@@ -361,18 +372,16 @@ void QuantizedPerceptron::update_layer(unsigned layer) {
   const LevelGrid& grid = *grids_[layer];
   const MetaplasticGate& gate = gates_[layer];
   const FixedPoint& format = formats_[layer];
-  HiddenOptimizer& optimizer = optimizers_[layer];
+  const HiddenOptimizer& optimizer = optimizers_[optimizer_index(layer)];
   std::vector<float>& hidden = hidden_weight_[layer];
   std::vector<uint16_t>& levels = level_[layer];
   const size_t n = hidden.size(), cols = array.cols();
   const bool dense = optimizer.moves_without_gradient();
 
-  optimizer.begin_step();
   ++activity_.optimizer_steps;
   update_norm(layer);
-  step_.resize(n);
-  optimizer.deltas(gradient_[layer].data(), 1.0f / static_cast<float>(pending_[layer]), step_.data(), n);
-  uint64_t visited = dense ? n : 0, written = 0;
+  const size_t covered = propose_steps(layer);
+  uint64_t visited = dense ? covered : 0, written = 0;
   for (size_t s = 0; s < n; ++s) {
     const float delta = step_[s];
     if (delta == 0.0f) continue;  // SGD: no gradient, nothing read; Adam: nothing to write
@@ -403,8 +412,35 @@ void QuantizedPerceptron::update_layer(unsigned layer) {
   activity_.hidden_write_bits += written * hidden_bits;
   activity_.optimizer_state_read_bits += visited * state_bits;
   activity_.optimizer_state_write_bits += visited * state_bits;
-  if (params_.batch > 1) activity_.gradient_read_bits += n * kFloatBits;  // read out and cleared
+  if (params_.batch > 1) activity_.gradient_read_bits += covered * kFloatBits;  // read out and cleared
   pending_[layer] = 0;
+}
+
+size_t QuantizedPerceptron::propose_steps(unsigned layer) {
+  HiddenOptimizer& optimizer = optimizers_[optimizer_index(layer)];
+  const float inverse_batch = 1.0f / static_cast<float>(pending_[layer]);
+  std::vector<float>& gradient = gradient_[layer];
+  const size_t n = gradient.size();
+  step_.resize(n);
+  optimizer.begin_step();
+  if (layer == 0 || heads_ == 1) {
+    optimizer.deltas(gradient.data(), inverse_batch, step_.data(), n);
+    return n;
+  }
+  // One head's columns: only they have gradients, and the other heads' weights (their tasks'
+  // outputs) must not move by momentum. Gathered so the optimizer runs over plain arrays.
+  const size_t cols = outputs_ * heads_, rows = n / cols, offset = head_ * outputs_;
+  head_gradient_.resize(rows * outputs_);
+  head_step_.resize(rows * outputs_);
+  for (size_t row = 0; row < rows; ++row)
+    std::copy_n(&gradient[row * cols + offset], outputs_, &head_gradient_[row * outputs_]);
+  optimizer.deltas(head_gradient_.data(), inverse_batch, head_step_.data(), head_step_.size());
+  std::fill(step_.begin(), step_.end(), 0.0f);
+  for (size_t row = 0; row < rows; ++row) {
+    std::copy_n(&head_step_[row * outputs_], outputs_, &step_[row * cols + offset]);
+    std::fill_n(&gradient[row * cols + offset], outputs_, 0.0f);
+  }
+  return head_step_.size();
 }
 
 void QuantizedPerceptron::FunctionalPort::read(unsigned layer, const float* drive, float* column_sums) {
@@ -450,7 +486,16 @@ void QuantizedPerceptron::flush() {
   for (unsigned layer = 0; layer < 2; ++layer) update_layer(layer);
 }
 
+void QuantizedPerceptron::select_head(size_t task_index) {
+  if (heads_ == 1) return;
+  if (task_index >= heads_)
+    throw Error("qnn.heads: per_task built " + std::to_string(heads_) + " output heads, task " +
+                std::to_string(task_index + 1) + " has none");
+  head_ = task_index;
+}
+
 void QuantizedPerceptron::begin_test(size_t task_index) {
+  select_head(task_index);
   if (params_.norm != NormMode::per_task) return;
   for (auto& norm : norm_)
     if (norm) norm->use_for_inference(task_index);
@@ -458,9 +503,11 @@ void QuantizedPerceptron::begin_test(size_t task_index) {
 
 void QuantizedPerceptron::begin_task(size_t task_index) {
   flush();
+  select_head(task_index);
   for (auto& norm : norm_)
     if (norm && params_.norm == NormMode::per_task && task_index > 0) norm->save_task(task_index - 1);
-  std::vector<HiddenOptimizer*> all = {&optimizers_[0], &optimizers_[1]};
+  std::vector<HiddenOptimizer*> all;
+  for (HiddenOptimizer& optimizer : optimizers_) all.push_back(&optimizer);
   for (auto& norm : norm_)
     if (norm) all.push_back(&norm->optimizer());
   const double lr = params_.optimizer.lr * std::pow(params_.lr_task_divisor, -static_cast<double>(task_index));

@@ -63,6 +63,9 @@ struct QnnParams {
   NormMode norm = NormMode::none;
   bool norm_layer[2] = {false, false};  // which layers' outputs are normalized (hidden, logits)
   NormParams norm_params[2];
+  // qnn.heads per_task: one block of output columns per task, each trained and tested only
+  // while its task is current (task identity at inference, the task-incremental scenario).
+  bool head_per_task = false;
   unsigned verify_max_pulses;
 
   static QnnParams from_config(const Config& config);
@@ -114,14 +117,17 @@ struct QnnActivity {
 
 class QuantizedPerceptron {
  public:
-  // network.hidden, device.*, tile.*, adc.* and qnn.* from `config`.
-  QuantizedPerceptron(const Config& config, size_t inputs, size_t outputs, uint64_t seed);
+  // network.hidden, device.*, tile.*, adc.* and qnn.* from `config`. `tasks` is the number
+  // of output heads qnn.heads per_task builds (one otherwise).
+  QuantizedPerceptron(const Config& config, size_t inputs, size_t outputs, uint64_t seed, size_t tasks = 1);
   // The same with System B's own parameters given explicitly.
-  QuantizedPerceptron(const Config& config, const QnnParams& params, size_t inputs, size_t outputs, uint64_t seed);
+  QuantizedPerceptron(const Config& config, const QnnParams& params, size_t inputs, size_t outputs, uint64_t seed,
+                      size_t tasks = 1);
 
   size_t inputs() const { return inputs_; }
   size_t hidden() const { return hidden_; }
-  size_t outputs() const { return outputs_; }
+  size_t outputs() const { return outputs_; }  // classes, per head
+  size_t heads() const { return heads_; }      // the output crossbar has outputs() × heads() columns
   const QnnParams& params() const { return params_; }
 
   // --- a sample, in this order -------------------------------------------------------------
@@ -154,7 +160,8 @@ class QuantizedPerceptron {
   void begin_task(size_t task_index);
   void flush();
   // Before task `task_index`'s test set: with qnn.norm per_task, inference uses the
-  // normalization state that task ended its training with.
+  // normalization state that task ended its training with; with qnn.heads per_task, that
+  // task's head.
   void begin_test(size_t task_index);
 
   bool training() const { return target_ >= 0; }
@@ -171,7 +178,8 @@ class QuantizedPerceptron {
   const std::vector<float>& logits() const { return logits_; }
   const std::vector<float>& output_error() const { return output_error_; }
   const QnnActivity& activity() const { return activity_; }
-  const HiddenOptimizer& optimizer(unsigned layer) const { return optimizers_[layer]; }
+  // The output layer's is the current head's (each head keeps its own moments and steps).
+  const HiddenOptimizer& optimizer(unsigned layer) const { return optimizers_[optimizer_index(layer)]; }
   // The normalization of a layer's outputs (qnn.norm), or nullptr.
   const NeuronNorm* norm(unsigned layer) const { return norm_[layer].get(); }
 
@@ -197,8 +205,14 @@ class QuantizedPerceptron {
   void normalize(unsigned layer, float* values);
   void normalize_backward(unsigned layer, float* error);
   void update_norm(unsigned layer);
+  size_t optimizer_index(unsigned layer) const { return layer == 0 ? 0 : 1 + head_; }
+  void select_head(size_t task_index);
+  // The optimizer's proposed changes of the synapses an update of `layer` may move, into
+  // step_ (zero elsewhere); returns how many it covered.
+  size_t propose_steps(unsigned layer);
 
   size_t inputs_, hidden_, outputs_;
+  size_t heads_ = 1, head_ = 0;  // output heads, and the one in use
   QnnParams params_;
   unsigned bias_rows_;  // 1: each crossbar has a bias word line driven at 1
   float hidden_gain_, output_gain_;  // per weight unit
@@ -211,13 +225,14 @@ class QuantizedPerceptron {
   std::unique_ptr<LevelGrid> grids_[2];
   std::vector<MetaplasticGate> gates_;
   std::vector<FixedPoint> formats_;
-  std::vector<HiddenOptimizer> optimizers_;
+  std::vector<HiddenOptimizer> optimizers_;  // the hidden layer's, then one per output head
   std::vector<AnalogLayerReader> readers_;
 
   std::vector<float> hidden_weight_[2];
   std::vector<uint16_t> level_[2];
   std::vector<float> gradient_[2];
   std::vector<float> step_;  // the optimizer's proposed changes of one layer
+  std::vector<float> head_gradient_, head_step_;  // one head's block of them, contiguous
   std::unique_ptr<NeuronNorm> norm_[2];  // null: the layer is not normalized
 
   const uint8_t* image_ = nullptr;
