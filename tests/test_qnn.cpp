@@ -3,6 +3,7 @@
 // crossbar read, and the quantized perceptron end to end.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -504,6 +505,10 @@ TEST(QuantizedPerceptron, PerTaskHeadsTrainOnlyTheCurrentTasksColumns) {
   const std::vector<float> head0 = head_weights(0);
   train(1);
   EXPECT_EQ(head_weights(0), head0);
+  // The backward pass drives only the current head's bit lines.
+  const std::vector<float>& drive = network.error_drive();
+  EXPECT_TRUE(std::all_of(drive.begin(), drive.begin() + 4, [](float d) { return d == 0.0f; }));
+  EXPECT_TRUE(std::any_of(drive.begin() + 4, drive.end(), [](float d) { return d != 0.0f; }));
   EXPECT_NE(head_weights(1), untrained_head1);
   EXPECT_GE(accuracy_on_task0_labels(0), 0.9);  // head 0 still reads task 0's classes
   EXPECT_LE(accuracy_on_task0_labels(1), 0.1);  // head 1 answers with task 1's labels

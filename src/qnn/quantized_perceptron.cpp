@@ -492,6 +492,7 @@ void QuantizedPerceptron::select_head(size_t task_index) {
     throw Error("qnn.heads: per_task built " + std::to_string(heads_) + " output heads, task " +
                 std::to_string(task_index + 1) + " has none");
   head_ = task_index;
+  std::fill(error_drive_.begin(), error_drive_.end(), 0.0f);  // the last head's bit lines are released
 }
 
 void QuantizedPerceptron::begin_test(size_t task_index) {

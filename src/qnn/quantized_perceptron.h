@@ -177,6 +177,8 @@ class QuantizedPerceptron {
   const std::vector<uint16_t>& programmed_levels(unsigned layer) const { return level_[layer]; }
   const std::vector<float>& logits() const { return logits_; }
   const std::vector<float>& output_error() const { return output_error_; }
+  // The output crossbar's bit-line drive of the last transposed read (all heads' columns).
+  const std::vector<float>& error_drive() const { return error_drive_; }
   const QnnActivity& activity() const { return activity_; }
   // The output layer's is the current head's (each head keeps its own moments and steps).
   const HiddenOptimizer& optimizer(unsigned layer) const { return optimizers_[optimizer_index(layer)]; }
